@@ -7,6 +7,7 @@ import type {
   MarketplaceSku,
 } from "../lib/ids";
 import type { MarketplaceError } from "./marketplace-errors";
+import type { RequestPriority } from "./request-budget";
 
 /**
  * The marketplace port: what the app needs from any marketplace, in the product's language.
@@ -53,7 +54,10 @@ export interface MarketplaceGateway {
    * request per item; the result reports each item, so one bad SKU does not fail the rest. A
    * platform-wide failure (auth, rate limit before any item) is the error of the whole call.
    */
-  pushStock(updates: StockUpdate[]): Promise<Result<StockPushReport, MarketplaceError>>;
+  pushStock(
+    updates: StockUpdate[],
+    options?: CallOptions,
+  ): Promise<Result<StockPushReport, MarketplaceError>>;
 
   /** What the marketplace currently shows as available, one page at a time (for reconciliation). */
   listStock(query: PageQuery): Promise<Result<Page<MarketplaceStockLevel>, MarketplaceError>>;
@@ -65,6 +69,15 @@ export interface MarketplaceGateway {
 }
 
 export type MarketplacePlatform = "virtualstock" | "mirakl";
+
+/** Per-call options for operations whose urgency depends on the caller. */
+export interface CallOptions {
+  /**
+   * The request budget priority for this call's HTTP requests (default `routine`). A stock push
+   * for a sell-out is `urgent`: overselling costs more than a late routine update.
+   */
+  priority?: RequestPriority;
+}
 
 export interface MarketplaceCapabilities {
   /** Most stock updates one request can carry (Virtualstock: 1; Mirakl STO01/OF24: thousands). */
@@ -80,6 +93,12 @@ export interface MarketplaceCapabilities {
   merchantCancelAfterDispatch: "api" | "portal";
   /** Whether lines can be cancelled for part of their quantity. */
   partialCancellation: boolean;
+  /**
+   * Whether some lines (or part of a line) can be dispatched while the rest waits. Virtualstock:
+   * yes. Mirakl: only where the operator enables multi-shipment (ST01); OR24 ships the whole
+   * order. Absent means yes.
+   */
+  partialDispatch?: boolean;
   /** Whether product data and prices can be pushed through the API (Mirakl yes; JL agrees content directly). */
   listingsApi: boolean;
 }
