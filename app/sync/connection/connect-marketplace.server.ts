@@ -71,6 +71,12 @@ export async function connectMarketplace(
   if (Object.keys(fieldErrors).length > 0) return err({ kind: "invalid-input", fieldErrors });
 
   const baseUrl = input.baseUrlOverride ?? option.baseUrls[input.environment];
+  if (!baseUrl) {
+    return err({
+      kind: "invalid-input",
+      fieldErrors: { environment: `${option.name} has no ${input.environment} environment.` },
+    });
+  }
   const gateway = deps.createGateway({
     marketplaceId: option.id,
     baseUrl,

@@ -49,7 +49,10 @@ function formSchema(option: MarketplaceOption) {
   }
   return z.object({
     marketplaceId: z.literal(option.id),
-    environment: z.enum(connectionEnvironments, { error: "Choose sandbox or live." }),
+    environment: z.enum(
+      connectionEnvironments.filter((environment) => option.baseUrls[environment] !== undefined),
+      { error: environmentError(option) },
+    ),
     baseUrl: z
       .string()
       .optional()
@@ -57,6 +60,13 @@ function formSchema(option: MarketplaceOption) {
       .pipe(httpUrl.optional()),
     credentials: z.object(credentialShape),
   });
+}
+
+function environmentError(option: MarketplaceOption): string {
+  const offered = connectionEnvironments.filter((environment) => option.baseUrls[environment]);
+  return offered.length > 1
+    ? `Choose ${offered.join(" or ")}.`
+    : `${option.name} only has a ${offered[0] ?? "live"} environment.`;
 }
 
 /** Reads and validates a posted connection form. Field errors are keyed by input name. */

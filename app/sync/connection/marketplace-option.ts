@@ -11,8 +11,8 @@ export interface MarketplaceOption {
   name: string;
   /** The API platform behind it, for messages about the API itself (e.g. "Virtualstock", "Mirakl"). */
   platformName: string;
-  /** The platform's standard API base URL per environment. */
-  baseUrls: Record<ConnectionEnvironment, string>;
+  /** The platform's standard API base URL per environment it offers (a Mirakl operator may have only live). */
+  baseUrls: Partial<Record<ConnectionEnvironment, string>>;
   /** The credentials the platform asks for, in the order the form shows them. */
   credentialFields: CredentialField[];
 }
