@@ -111,13 +111,20 @@ export interface VirtualstockControl {
   getOrder(orderId: string): unknown;
   /** Line statuses of an order, by line reference. */
   lineStatuses(orderId: string): Record<string, string>;
-  /** Every acknowledge/dispatch/cancel_acknowledge/backorder body received for an order. */
-  actionsFor(orderId: string): { action: string; body: unknown; at: number }[];
+  /**
+   * Every acknowledge/dispatch/cancel_acknowledge/backorder body received for an order (also
+   * return_acknowledge), accepted or not; `status` is the HTTP status it was answered with.
+   */
+  actionsFor(orderId: string): { action: string; body: unknown; at: number; status?: number }[];
   requests(): RecordedRequest[];
   /** Counts of responses by status code since the last reset. */
   statusCounts(): Record<number, number>;
   /** Invoices and the payment they add up to. */
   seedRemittance(input: { orderIds: string[]; paymentReference?: string; paidOn?: string }): { paymentReference: string };
+  /** The retailer opens a return on dispatched lines (DISPATCH -> RMA). Quantity defaults to what was dispatched. */
+  requestReturn?(orderId: string, lines: { lineReference: string; quantity?: number }[]): void;
+  /** The retailer approves or rejects an invoice awaiting approval (portal-only in reality). */
+  setInvoiceStatus?(invoiceNumber: string, status: "APPROVED" | "REJECTED"): void;
 }
 
 export interface VirtualstockSimulator {
