@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { InMemoryMarketplace } from "../fakes/in-memory-marketplace";
+import { pushStockLevels } from "../../app/sync/inventory/push-stock-levels.server";
+import { refreshStockLevels } from "../../app/sync/inventory/refresh-stock-levels.server";
+import { orderPending } from "../../app/sync/inventory/push-planner";
+import { claimPending, markItemsDirty, recordDesired } from "../../app/sync/inventory/stock-store.server";
+import { unavailable } from "../../app/marketplace/marketplace-errors";
+import { ManualClock, ScriptedInventory, startStockTestDb, stopSharedServer, type StockTestDb } from "./stock-harness";
+
+const SHOP = "stock-test.myshopify.com";
+let t: StockTestDb;
+
+beforeAll(async () => {
+  t = await startStockTestDb();
+});
+afterAll(async () => {
+  await t.stop();
+  await stopSharedServer();
+});
+
+beforeEach(async () => {
+  await t.db.$executeRawUnsafe(
+    `TRUNCATE "SkuMapping", "StockSettings", "StockDirtyItem", "PublishedStock", "StockPushSample", "StockDiscrepancy"`,
+  );
+  await t.db.stockSettings.create({ data: { shop: SHOP, publishedLocationIds: ["L1", "L2"], globalBuffer: 1 } });
+});
+
+async function map(sku: string, item: string, bufferOverride: number | null = null) {
+  await t.db.skuMapping.create({
+    data: { shop: SHOP, marketplaceSku: sku, variantGid: `V-${item}`, inventoryItemGid: item, matchMethod: "manual", bufferOverride },
+  });
+}
+
+describe("refresh then push", () => {
+  it("publishes Shopify's current levels minus the buffer, one request per SKU, and only for mapped items", async () => {
+    const clock = new ManualClock();
+    const shopify = new ScriptedInventory(clock);
+    const market = new InMemoryMarketplace({ now: () => clock.now().getTime() });
+    market.seedProducts([{ sku: "1001", quantity: 50 }, { sku: "1002", quantity: 50 }]);
+    await map("1001", "I1");
+    await map("1002", "I2", 0);
+    shopify.set("I1", { L1: 4, L2: 3, L9: 100 });
+    shopify.set("I2", { L1: 2 });
+    shopify.set("I3", { L1: 9 }); // not mapped
+
+    await markItemsDirty(t.db, SHOP, ["I1", "I2", "I3"], clock.now());
+    const refreshed = await refreshStockLevels({ db: t.db, shopify, clock }, SHOP);
+    expect(refreshed).toEqual({ ok: true, value: { itemsRead: 2, pending: 2 } });
+    expect(shopify.reads).toEqual([["I1", "I2"]]);
+
+    const run = await pushStockLevels({ db: t.db, marketplace: market, clock }, SHOP);
+    expect(run).toMatchObject({ pushed: 2, failed: 0, remaining: 0 });
+    expect(market.stockOf("1001")).toBe(6);
+    expect(market.stockOf("1002")).toBe(2);
+    expect(market.calls).toHaveLength(2);
+
+    // Nothing changed: a second refresh and push cost no marketplace request.
+    await markItemsDirty(t.db, SHOP, ["I1"], clock.now());
+    await refreshStockLevels({ db: t.db, shopify, clock }, SHOP);
+    await pushStockLevels({ db: t.db, marketplace: market, clock }, SHOP);
+    expect(market.calls).toHaveLength(2);
+  });
+
+  it("coalesces many changes to one SKU into one push of the latest value", async () => {
+    const clock = new ManualClock();
+    const shopify = new ScriptedInventory(clock);
+    const market = new InMemoryMarketplace();
+    market.seedProducts([{ sku: "1001", quantity: 50 }]);
+    await map("1001", "I1");
+    for (const level of [9, 8, 7, 5]) {
+      clock.advance(1000);
+      shopify.set("I1", { L1: level });
+      await markItemsDirty(t.db, SHOP, ["I1"], clock.now());
+      await refreshStockLevels({ db: t.db, shopify, clock }, SHOP);
+    }
+    await pushStockLevels({ db: t.db, marketplace: market, clock }, SHOP);
+    expect(market.calls).toHaveLength(1);
+    expect(market.stockOf("1001")).toBe(4);
+  });
+
+  it("never lets an older reading overwrite a newer one", async () => {
+    const clock = new ManualClock();
+    await map("1001", "I1");
+    const newer = { marketplaceSku: "1001", inventoryItemGid: "I1", quantity: 2, sourceAt: new Date(2000), readAt: new Date(2000), changedAt: new Date(2000) };
+    const older = { ...newer, quantity: 7, sourceAt: new Date(1000), readAt: new Date(3000) };
+    await recordDesired(t.db, SHOP, [newer]);
+    await recordDesired(t.db, SHOP, [older]);
+    const row = await t.db.publishedStock.findUniqueOrThrow({ where: { shop_marketplaceSku: { shop: SHOP, marketplaceSku: "1001" } } });
+    expect(row.desiredQuantity).toBe(2);
+    expect(clock.now()).toBeInstanceOf(Date);
+  });
+
+  it("claims in the same order as the planner", async () => {
+    const clock = new ManualClock();
+    const now = clock.now();
+    const rows = [
+      { sku: "up", shown: 1, desired: 9, ago: 5_000 },
+      { sku: "small-drop", shown: 10, desired: 8, ago: 5_000 },
+      { sku: "big-drop", shown: 30, desired: 10, ago: 4_000 },
+      { sku: "near", shown: 4, desired: 1, ago: 3_000 },
+      { sku: "zero", shown: 3, desired: 0, ago: 2_000 },
+      { sku: "unknown", shown: null, desired: 5, ago: 2_000 },
+      { sku: "old-up", shown: 1, desired: 2, ago: 90_000 },
+    ];
+    for (const r of rows) {
+      await t.db.publishedStock.create({
+        data: {
+          shop: SHOP,
+          marketplaceSku: r.sku,
+          inventoryItemGid: r.sku,
+          desiredQuantity: r.desired,
+          shownQuantity: r.shown,
+          desiredChangedAt: new Date(now.getTime() - r.ago),
+          desiredSourceAt: now,
+          desiredReadAt: now,
+        },
+      });
+    }
+    const claimed = await claimPending(t.db, SHOP, now, 10, 1000);
+    const expected = orderPending(
+      rows.map((r) => ({ marketplaceSku: r.sku, shown: r.shown, desired: r.desired, changedAt: new Date(now.getTime() - r.ago) })),
+      now,
+    );
+    expect(claimed.map((c) => c.marketplaceSku)).toEqual(expected.map((e) => e.marketplaceSku));
+    expect(claimed.map((c) => c.marketplaceSku)).toEqual(["old-up", "zero", "near", "big-drop", "small-drop", "unknown", "up"]);
+    // Claimed rows are leased: a second pusher gets nothing until the lease ends.
+    expect(await claimPending(t.db, SHOP, now, 10, 1000)).toEqual([]);
+  });
+
+  it("uses the urgent budget for sell-outs only", async () => {
+    const clock = new ManualClock();
+    const shopify = new ScriptedInventory(clock);
+    const market = new InMemoryMarketplace();
+    market.seedProducts([{ sku: "1001", quantity: 5 }, { sku: "1002", quantity: 5 }]);
+    await map("1001", "I1");
+    await map("1002", "I2");
+    await t.db.publishedStock.createMany({
+      data: [
+        { shop: SHOP, marketplaceSku: "1001", inventoryItemGid: "I1", shownQuantity: 5 },
+        { shop: SHOP, marketplaceSku: "1002", inventoryItemGid: "I2", shownQuantity: 5 },
+      ],
+    });
+    shopify.set("I1", { L1: 1 }); // 1 - buffer 1 = 0: sell-out
+    shopify.set("I2", { L1: 4 });
+    await markItemsDirty(t.db, SHOP, ["I1", "I2"], clock.now());
+    await refreshStockLevels({ db: t.db, shopify, clock }, SHOP);
+    await pushStockLevels({ db: t.db, marketplace: market, clock }, SHOP);
+    const pushes = market.calls.filter((c) => c.operation === "pushStock");
+    expect(pushes.map((c) => [c.input[0].sku, c.input[0].quantity, c.options?.priority])).toEqual([
+      ["1001", 0, "urgent"],
+      ["1002", 3, "routine"],
+    ]);
+  });
+
+  it("stops on an outage without burning requests, and retries later", async () => {
+    const clock = new ManualClock();
+    const shopify = new ScriptedInventory(clock);
+    const market = new InMemoryMarketplace();
+    market.seedProducts([{ sku: "1001", quantity: 50 }, { sku: "1002", quantity: 50 }]);
+    await map("1001", "I1");
+    await map("1002", "I2");
+    shopify.set("I1", { L1: 3 });
+    shopify.set("I2", { L1: 4 });
+    await markItemsDirty(t.db, SHOP, ["I1", "I2"], clock.now());
+    await refreshStockLevels({ db: t.db, shopify, clock }, SHOP);
+    market.failNext("pushStock", unavailable("server-error", "503"), 1);
+    const first = await pushStockLevels({ db: t.db, marketplace: market, clock }, SHOP);
+    expect(first).toMatchObject({ pushed: 0, failed: 1 });
+    expect(first.outageUntil).not.toBeNull();
+    clock.advance(5_000);
+    const second = await pushStockLevels({ db: t.db, marketplace: market, clock }, SHOP);
+    expect(second).toMatchObject({ pushed: 2, remaining: 0 });
+    expect(market.stockOf("1001")).toBe(2);
+  });
+
+  it("puts items back in the queue when Shopify cannot be read", async () => {
+    const clock = new ManualClock();
+    const shopify = new ScriptedInventory(clock);
+    await map("1001", "I1");
+    shopify.set("I1", { L1: 3 });
+    await markItemsDirty(t.db, SHOP, ["I1"], clock.now());
+    shopify.failNext = { kind: "throttled", retryable: true, retryAfterMs: 1000 };
+    const first = await refreshStockLevels({ db: t.db, shopify, clock }, SHOP);
+    expect(first.ok).toBe(false);
+    expect(await t.db.stockDirtyItem.count()).toBe(1);
+    const second = await refreshStockLevels({ db: t.db, shopify, clock }, SHOP);
+    expect(second).toEqual({ ok: true, value: { itemsRead: 1, pending: 1 } });
+  });
+});
