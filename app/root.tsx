@@ -1,0 +1,36 @@
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData } from "@remix-run/react";
+import { env } from "./env.server";
+
+export async function loader(_args: LoaderFunctionArgs) {
+  // Demo mode runs offline: no fonts from Shopify's CDN (the system font stack takes over).
+  return json({ loadShopifyFonts: !env.DEMO_MODE });
+}
+
+export const links: LinksFunction = () => [{ rel: "icon", href: "/favicon.ico" }];
+
+export default function App() {
+  const { loadShopifyFonts } = useLoaderData<typeof loader>();
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width,initial-scale=1" />
+        {loadShopifyFonts ? (
+          <>
+            <link rel="preconnect" href="https://cdn.shopify.com/" />
+            <link rel="stylesheet" href="https://cdn.shopify.com/static/fonts/inter/v4/styles.css" />
+          </>
+        ) : null}
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <Outlet />
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
