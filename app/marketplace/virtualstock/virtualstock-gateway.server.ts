@@ -81,6 +81,11 @@ export const virtualstockCapabilities: MarketplaceCapabilities = {
 };
 
 const Anything = z.unknown();
+/** The stock PATCH's success body is undocumented; when it names the product we read its part number. */
+const StockPatchResponse = z
+  .object({ part_number: z.union([z.string(), z.number()]).nullish() })
+  .nullish()
+  .catch(null);
 /** A status the adapter refuses before sending anything: the request never reached Virtualstock. */
 const NOT_SENT = 0;
 
@@ -369,24 +374,36 @@ class VirtualstockGateway implements MarketplaceGateway {
     const cached = this.productIds.get(update.sku);
     const id = cached ?? (await this.lookupProductId(update.sku, priority));
     if (typeof id !== "string") return id;
-    const patched = await this.patchStock(id, update.quantity, priority);
+    const patched = await this.patchStock(update.sku, id, update.quantity, priority);
     if (patched.ok || cached === undefined || !isNotFound(patched.error)) return patched;
     // JL part numbers can change: the cached id may point at a product that no longer has this
     // part number. Look it up once more before reporting it missing.
     this.productIds.delete(update.sku);
     const fresh = await this.lookupProductId(update.sku, priority);
     if (typeof fresh !== "string") return fresh;
-    return this.patchStock(fresh, update.quantity, priority);
+    return this.patchStock(update.sku, fresh, update.quantity, priority);
   }
 
-  private patchStock(id: string, quantity: number, priority: RequestPriority) {
-    return this.client.request({
+  private async patchStock(
+    sku: MarketplaceSku,
+    id: string,
+    quantity: number,
+    priority: RequestPriority,
+  ): Promise<Result<void, MarketplaceError>> {
+    const res = await this.client.request({
       method: "PATCH",
       path: productStockPath(id),
       body: { supplier_free_stock: quantity },
       priority,
-      schema: Anything,
-    }).then((r): Result<void, MarketplaceError> => (r.ok ? ok(undefined) : r));
+      schema: StockPatchResponse,
+    });
+    if (!res.ok) return res;
+    // The product id is stable when JL renumbers a product: the stock landed on the right product,
+    // but the part number we hold is stale. Forget the id so the next push looks the number up and
+    // reports it missing, prompting the merchant to fix the SKU mapping.
+    const now = res.value?.part_number;
+    if (now !== undefined && now !== null && String(now) !== sku) this.productIds.delete(sku);
+    return ok(undefined);
   }
 
   /** The product REST id for a part number, or the error to report for it. */
