@@ -26,7 +26,7 @@ interface StringOpts {
 
 /** CharField: required, not null; numbers are accepted and turned into strings, as DRF does. */
 export function charField(opts: StringOpts = {}) {
-  return z.unknown().transform((v, ctx): string => {
+  return z.unknown().optional().transform((v, ctx): string => {
     if (v === undefined) return fail(ctx, REQUIRED);
     if (v === null) return fail(ctx, NOT_NULL);
     if (typeof v !== "string" && typeof v !== "number") return fail(ctx, "Not a valid string.");
@@ -40,7 +40,7 @@ export function charField(opts: StringOpts = {}) {
 
 /** CharField(required=False, allow_null=True, allow_blank=True). */
 export function optionalCharField(opts: StringOpts = {}) {
-  return z.unknown().transform((v, ctx): string | null => {
+  return z.unknown().optional().transform((v, ctx): string | null => {
     if (v === undefined || v === null) return null;
     if (typeof v !== "string" && typeof v !== "number") return fail(ctx, "Not a valid string.");
     const s = String(v);
@@ -52,7 +52,7 @@ export function optionalCharField(opts: StringOpts = {}) {
 
 /** IntegerField: integers or integer strings ("2", as the collection's samples send). */
 export function integerField(opts: { min?: number } = {}) {
-  return z.unknown().transform((v, ctx): number => {
+  return z.unknown().optional().transform((v, ctx): number => {
     if (v === undefined) return fail(ctx, REQUIRED);
     if (v === null) return fail(ctx, NOT_NULL);
     let n: number;
@@ -68,7 +68,7 @@ export function integerField(opts: { min?: number } = {}) {
 
 /** DecimalField with two places, given as a string or a number. */
 export function decimalField(opts: { required?: boolean } = {}) {
-  return z.unknown().transform((v, ctx): string | null => {
+  return z.unknown().optional().transform((v, ctx): string | null => {
     if (v === undefined || v === null) {
       if (opts.required === false) return null;
       return fail(ctx, v === undefined ? REQUIRED : NOT_NULL);
@@ -89,7 +89,7 @@ const DATETIME_MESSAGE =
  * JL integration sends date-times; both are accepted and the date part is kept where a date is meant.
  */
 export function dateLikeField(opts: { required: boolean; kind: "date" | "datetime" }) {
-  return z.unknown().transform((v, ctx): string | null => {
+  return z.unknown().optional().transform((v, ctx): string | null => {
     if (v === undefined || v === null || v === "") {
       if (!opts.required) return null;
       return fail(ctx, v === undefined ? REQUIRED : v === null ? NOT_NULL : NOT_BLANK);
@@ -102,7 +102,7 @@ export function dateLikeField(opts: { required: boolean; kind: "date" | "datetim
 
 /** Strict YYYY-MM-DD (invoice dates: "ISO 8601, YYYY-MM-DD"). */
 export function dateField() {
-  return z.unknown().transform((v, ctx): string => {
+  return z.unknown().optional().transform((v, ctx): string => {
     if (v === undefined) return fail(ctx, REQUIRED);
     if (v === null) return fail(ctx, NOT_NULL);
     if (typeof v !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(v) || !isNaiveDateOrDateTime(v))
@@ -112,7 +112,7 @@ export function dateField() {
 }
 
 export function booleanField() {
-  return z.unknown().transform((v, ctx): boolean => {
+  return z.unknown().optional().transform((v, ctx): boolean => {
     if (v === undefined || v === null) return false;
     if (v === true || v === "true" || v === 1 || v === "1") return true;
     if (v === false || v === "false" || v === 0 || v === "0") return false;
@@ -122,7 +122,7 @@ export function booleanField() {
 
 /** A required, non-empty list of objects validated by `item`. */
 export function listField<T extends z.ZodType>(item: T) {
-  return z.unknown().transform((v, ctx): unknown[] => {
+  return z.unknown().optional().transform((v, ctx): unknown[] => {
     if (v === undefined) return fail(ctx, REQUIRED);
     if (v === null) return fail(ctx, NOT_NULL);
     if (!Array.isArray(v)) return fail(ctx, `Expected a list of items but got type "${drfTypeName(v)}".`);

@@ -162,7 +162,8 @@ class Simulator {
     const url = new URL(req.url ?? "/", "http://simulator.invalid");
     const method = (req.method ?? "GET").toUpperCase();
     if (url.pathname === "/__control" || url.pathname.startsWith("/__control/")) {
-      const parsed = parseBody(raw, req.headers["content-type"]);
+      // Control bodies are always JSON, whatever Content-Type the caller sent.
+      const parsed = parseBody(raw, "application/json");
       const out = parsed.ok
         ? handleControlRequest(this.control, method, url.pathname.slice("/__control".length), parsed.value)
         : { status: 400, body: { error: "invalid JSON body" } };
