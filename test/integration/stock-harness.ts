@@ -77,8 +77,9 @@ export class ScriptedInventory implements InventoryReader {
     yield ok([...this.variants]);
   }
 
-  async *readAllLevels(): AsyncIterable<Result<InventoryItemLevels[], ShopifyReadError>> {
-    yield ok([...this.items.values()].map((i) => structuredClone(i)));
+  async *readAllLevels(locationIds: readonly string[]): AsyncIterable<Result<InventoryItemLevels[], ShopifyReadError>> {
+    const chosen = new Set(locationIds);
+    yield ok([...this.items.values()].map((i) => ({ ...structuredClone(i), levels: i.levels.filter((l) => chosen.has(l.locationId)) })));
   }
 }
 
@@ -94,4 +95,20 @@ export class ManualClock implements Clock {
   advance(ms: number): void {
     this.t += ms;
   }
+}
+
+/** A GraphQL transport straight to the Shopify simulator with the seeded shop's token. */
+export function simulatorTransport(
+  sim: { graphqlUrl(shop: string): string },
+  shop: { domain: string; accessToken: string },
+): (query: string, variables: Record<string, unknown>) => Promise<Result<unknown, ShopifyReadError>> {
+  return async (query, variables) => {
+    const res = await fetch(sim.graphqlUrl(shop.domain), {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-shopify-access-token": shop.accessToken },
+      body: JSON.stringify({ query, variables }),
+    });
+    if (res.status >= 500) return { ok: false, error: { kind: "unavailable", retryable: true, message: String(res.status) } };
+    return ok(await res.json());
+  };
 }

@@ -31,8 +31,8 @@ export interface InventoryReader {
   readLevels(itemGids: readonly string[]): Promise<Result<InventoryItemLevels[], ShopifyReadError>>;
   /** Every variant of the shop, one page at a time, for auto-matching. */
   listVariants(): AsyncIterable<Result<ShopifyVariantRef[], ShopifyReadError>>;
-  /** Levels of every inventory item of the shop, in chunks (bulk operation or pages), for reconciliation. */
-  readAllLevels(): AsyncIterable<Result<InventoryItemLevels[], ShopifyReadError>>;
+  /** Levels at these locations of every inventory item of the shop, in chunks (bulk operation), for reconciliation. */
+  readAllLevels(locationIds: readonly string[]): AsyncIterable<Result<InventoryItemLevels[], ShopifyReadError>>;
 }
 
 /** Adds a background job; the worker wiring passes D's `enqueueJob` through this. */
