@@ -75,7 +75,7 @@ export const IDENTITY = {
   categoryId: 5544,
   retailerName: "John Lewis",
   retailerUuid: "3f1c2a9e-6b1d-4c8e-9a57-2d0e4b7c1a10",
-  retailerTaxCode: "GB232457280",
+  retailerTaxCode: "GB000000000",
   userId: 1533,
 } as const;
 
