@@ -1,0 +1,58 @@
+import { expectNoText, expectText, type Journey } from "./harness";
+
+/**
+ * The merchant's first steps: the home page says nothing is connected; in Settings a wrong address
+ * and a wrong password are refused with a banner that says what to do; the right credentials
+ * connect; the home page then shows the connection healthy and can check it again.
+ */
+export const journeys: Journey[] = [
+  {
+    name: "connect John Lewis from Settings and see it healthy on Home",
+    async run({ page, stack, screenshot }) {
+      await page.goto(`${stack.appUrl}/app`);
+      await expectText(page, "Not connected");
+      await expectText(page, "Sync queue");
+
+      await page.getByRole("link", { name: "Connect a marketplace" }).click();
+      await page.waitForURL(/\/app\/settings$/);
+      await expectText(page, "Connect a marketplace");
+
+      const username = page.getByLabel("Virtualstock API username");
+      const password = page.getByLabel("Virtualstock API password");
+      const connect = page.getByRole("button", { name: "Test and connect" });
+
+      // 1. An address that answers, but is not Virtualstock (the Shopify simulator).
+      await username.fill(stack.credentials.username);
+      await password.fill(stack.credentials.password);
+      await page.getByRole("button", { name: "Advanced" }).click();
+      const baseUrl = page.getByLabel("API base URL");
+      await baseUrl.fill(stack.shopifyUrl);
+      await connect.click();
+      await expectText(page, "does not look like a Virtualstock API");
+
+      // 2. The simulator's address, with a wrong password.
+      await baseUrl.fill(stack.virtualstockUrl);
+      await password.fill("not-the-password");
+      await connect.click();
+      await expectText(page, "The credentials were not accepted");
+      await expectText(page, "refused the username and password");
+
+      // 3. The right password.
+      await password.fill(stack.credentials.password);
+      await connect.click();
+      await expectText(page, `Connected to John Lewis Marketplace as ${stack.credentials.username}`);
+      await expectText(page, "Change connection");
+      await expectNoText(page, "The credentials were not accepted");
+
+      // Home shows it healthy, and a manual check agrees.
+      await page.getByRole("link", { name: "Home" }).first().click();
+      await page.waitForURL(/\/app$/);
+      await expectText(page, "John Lewis Marketplace");
+      await expectNoText(page, "Not connected");
+      await page.getByRole("button", { name: "Check connection now" }).click();
+      await expectText(page, `Connection healthy (${stack.credentials.username})`);
+      await expectText(page, "Connected", { exact: true });
+      await screenshot("e2e-home");
+    },
+  },
+];
