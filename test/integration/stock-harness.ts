@@ -2,10 +2,9 @@
  * Shared pieces of the stock integration tests: a migrated database of their own, a scripted
  * Shopify inventory reader for tests that do not need the Admin simulator, and a controllable clock.
  */
-import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "@prisma/client";
-import { migrateDatabase } from "../../app/db/local-database.server";
-import { startThrowawayServer, type ThrowawayServer } from "../../app/db/throwaway-server.server";
+import type { PrismaClient } from "@prisma/client";
+import type pg from "pg";
+import { createTestDatabase } from "../setup/database";
 import { ok, type Result } from "../../app/lib/result";
 import type {
   Clock,
@@ -18,31 +17,14 @@ import type {
 export interface StockTestDb {
   url: string;
   db: PrismaClient;
+  pool: pg.Pool;
   stop(): Promise<void>;
 }
 
-let counter = 0;
-let shared: Promise<ThrowawayServer> | null = null;
-
-/** A fresh, migrated database on a throwaway server shared by the tests of one file. */
+/** A fresh database copied from the run's migrated template (test/setup/database.ts). */
 export async function startStockTestDb(): Promise<StockTestDb> {
-  shared ??= startThrowawayServer();
-  const server = await shared;
-  const url = await server.createDatabase(`stock_${process.pid}_${counter++}`);
-  await migrateDatabase(url);
-  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
-  return {
-    url,
-    db,
-    stop: async () => {
-      await db.$disconnect();
-    },
-  };
-}
-
-export async function stopSharedServer(): Promise<void> {
-  if (shared) await (await shared).stop();
-  shared = null;
+  const t = await createTestDatabase();
+  return { url: t.url, db: t.prisma, pool: t.pool, stop: () => t.drop() };
 }
 
 /** Shopify inventory as plain data: tests set levels; every read is recorded. */

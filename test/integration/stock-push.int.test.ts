@@ -5,7 +5,7 @@ import { refreshStockLevels } from "../../app/sync/inventory/refresh-stock-level
 import { orderPending } from "../../app/sync/inventory/push-planner";
 import { claimPending, markItemsDirty, recordDesired } from "../../app/sync/inventory/stock-store.server";
 import { unavailable } from "../../app/marketplace/marketplace-errors";
-import { ManualClock, ScriptedInventory, startStockTestDb, stopSharedServer, type StockTestDb } from "./stock-harness";
+import { ManualClock, ScriptedInventory, startStockTestDb, type StockTestDb } from "./stock-harness";
 
 const SHOP = "stock-test.myshopify.com";
 let t: StockTestDb;
@@ -15,7 +15,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t.stop();
-  await stopSharedServer();
 });
 
 beforeEach(async () => {

@@ -19,13 +19,22 @@ export async function getStockSettings(db: Db, shop: string): Promise<StockSetti
   return { publishedLocationIds: row?.publishedLocationIds ?? [], globalBuffer: row?.globalBuffer ?? 0 };
 }
 
-/** Remembers that these items changed; the earliest unread change keeps its time. */
-export async function markItemsDirty(db: Db, shop: string, itemGids: readonly string[], at: Date): Promise<void> {
+/**
+ * Remembers that these items changed; the earliest unread change keeps its time. `urgent` (the
+ * webhook showed a level at or near zero) moves the items to the front of the next read.
+ */
+export async function markItemsDirty(
+  db: Db,
+  shop: string,
+  itemGids: readonly string[],
+  at: Date,
+  urgent = false,
+): Promise<void> {
   if (itemGids.length === 0) return;
   await db.$executeRaw`
-    INSERT INTO "StockDirtyItem" ("shop", "inventoryItemGid", "dirtiedAt")
-    SELECT ${shop}, g, ${at} FROM unnest(${[...itemGids]}::text[]) AS g
-    ON CONFLICT ("shop", "inventoryItemGid") DO NOTHING`;
+    INSERT INTO "StockDirtyItem" ("shop", "inventoryItemGid", "dirtiedAt", "urgent")
+    SELECT ${shop}, g, ${at}, ${urgent} FROM unnest(${[...itemGids]}::text[]) AS g
+    ON CONFLICT ("shop", "inventoryItemGid") DO UPDATE SET "urgent" = "StockDirtyItem"."urgent" OR EXCLUDED."urgent"`;
 }
 
 /** Removes and returns up to `limit` changed items (oldest first); concurrent callers get disjoint sets. */
@@ -38,7 +47,7 @@ export async function takeDirtyItems(
     DELETE FROM "StockDirtyItem" d
     USING (
       SELECT "inventoryItemGid" FROM "StockDirtyItem" WHERE "shop" = ${shop}
-      ORDER BY "dirtiedAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED
+      ORDER BY "urgent" DESC, "dirtiedAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED
     ) picked
     WHERE d."shop" = ${shop} AND d."inventoryItemGid" = picked."inventoryItemGid"
     RETURNING d."inventoryItemGid", d."dirtiedAt"`;

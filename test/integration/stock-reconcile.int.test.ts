@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { InMemoryMarketplace } from "../fakes/in-memory-marketplace";
+import { pushStockLevels } from "../../app/sync/inventory/push-stock-levels.server";
+import { refreshStockLevels } from "../../app/sync/inventory/refresh-stock-levels.server";
+import { reconcileStock, startReconciliationRun } from "../../app/sync/inventory/reconcile-stock.server";
+import { markItemsDirty } from "../../app/sync/inventory/stock-store.server";
+import { ManualClock, ScriptedInventory, startStockTestDb, type StockTestDb } from "./stock-harness";
+
+const SHOP = "recon-test.myshopify.com";
+let t: StockTestDb;
+
+beforeAll(async () => {
+  t = await startStockTestDb();
+});
+afterAll(async () => {
+  await t.stop();
+});
+beforeEach(async () => {
+  await t.db.$executeRawUnsafe(
+    `TRUNCATE "SkuMapping", "StockSettings", "StockDirtyItem", "PublishedStock", "StockPushSample", "StockDiscrepancy", "StockReconciliationRun"`,
+  );
+  await t.db.stockSettings.create({ data: { shop: SHOP, publishedLocationIds: ["L1"], globalBuffer: 0 } });
+});
+
+async function map(sku: string, item: string) {
+  await t.db.skuMapping.create({ data: { shop: SHOP, marketplaceSku: sku, variantGid: `V-${item}`, inventoryItemGid: item, matchMethod: "manual" } });
+}
+
+describe("reconciliation", () => {
+  it("heals a dropped webhook: finds the drift, records it, and the pusher corrects it", async () => {
+    const clock = new ManualClock();
+    const shopify = new ScriptedInventory(clock);
+    const market = new InMemoryMarketplace();
+    market.seedProducts([
+      { sku: "1001", quantity: 5 },
+      { sku: "1002", quantity: 7 },
+      { sku: "2000", quantity: 3, title: "Not mapped yet", alternateSkus: ["EAN-1"] },
+    ]);
+    await map("1001", "I1");
+    await map("1002", "I2");
+    await map("9999", "I9"); // the marketplace no longer lists it
+    shopify.set("I1", { L1: 5 });
+    shopify.set("I2", { L1: 7 });
+    await markItemsDirty(t.db, SHOP, ["I1", "I2"], clock.now());
+    await refreshStockLevels({ db: t.db, shopify, clock }, SHOP);
+    await pushStockLevels({ db: t.db, marketplace: market, clock }, SHOP);
+
+    // A sale in Shopify whose webhook never arrives.
+    clock.advance(60_000);
+    shopify.set("I1", { L1: 1 });
+
+    clock.advance(60_000);
+    const runId = await startReconciliationRun(t.db, SHOP, "manual");
+    const outcome = await reconcileStock({ db: t.db, shopify, marketplace: market, clock }, SHOP, runId);
+    expect(outcome).toMatchObject({ ok: true, value: { marketplaceItems: 3, discrepancies: 1, pending: 1 } });
+    const open = await t.db.stockDiscrepancy.findMany({ where: { shop: SHOP, resolvedAt: null } });
+    expect(open.map((d) => [d.marketplaceSku, d.expectedQuantity, d.marketplaceQuantity])).toEqual([["1001", 1, 5]]);
+    const run = await t.db.stockReconciliationRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(run).toMatchObject({ status: "completed", checked: 3, total: 3, discrepancies: 1 });
+
+    await pushStockLevels({ db: t.db, marketplace: market, clock }, SHOP);
+    expect(market.stockOf("1001")).toBe(1);
+    expect(await t.db.stockDiscrepancy.count({ where: { shop: SHOP, resolvedAt: null } })).toBe(0);
+
+    const mappings = await t.db.skuMapping.findMany({ where: { shop: SHOP }, orderBy: { marketplaceSku: "asc" } });
+    expect(mappings.map((m) => [m.marketplaceSku, m.variantGid !== null, m.marketplaceKnown])).toEqual([
+      ["1001", true, true],
+      ["1002", true, true],
+      ["2000", false, true],
+      ["9999", true, false],
+    ]);
+    expect(mappings[2]).toMatchObject({ title: "Not mapped yet", alternateSkus: ["EAN-1"] });
+  });
+
+  it("corrects drift made on the marketplace side too", async () => {
+    const clock = new ManualClock();
+    const shopify = new ScriptedInventory(clock);
+    const market = new InMemoryMarketplace();
+    market.seedProducts([{ sku: "1001", quantity: 40 }]);
+    await map("1001", "I1");
+    shopify.set("I1", { L1: 4 });
+    const runId = await startReconciliationRun(t.db, SHOP, "manual");
+    const outcome = await reconcileStock({ db: t.db, shopify, marketplace: market, clock }, SHOP, runId);
+    expect(outcome).toMatchObject({ ok: true, value: { discrepancies: 1, pending: 1 } });
+    await pushStockLevels({ db: t.db, marketplace: market, clock }, SHOP);
+    expect(market.stockOf("1001")).toBe(4);
+  });
+
+  it("refuses to run without a published location", async () => {
+    const clock = new ManualClock();
+    await t.db.stockSettings.update({ where: { shop: SHOP }, data: { publishedLocationIds: [] } });
+    const runId = await startReconciliationRun(t.db, SHOP, "manual");
+    const outcome = await reconcileStock(
+      { db: t.db, shopify: new ScriptedInventory(clock), marketplace: new InMemoryMarketplace(), clock },
+      SHOP,
+      runId,
+    );
+    expect(outcome).toMatchObject({ ok: false, error: { kind: "no-locations" } });
+    expect((await t.db.stockReconciliationRun.findUniqueOrThrow({ where: { id: runId } })).status).toBe("failed");
+  });
+});
