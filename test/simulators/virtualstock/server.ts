@@ -87,6 +87,9 @@ const HTML_TITLES: Record<number, string> = {
 
 const NOT_FOUND = { detail: "Not found." };
 
+/** requests() keeps the most recent calls only; statusCounts() counts all since the last reset. */
+const MAX_RECORDS = 100_000;
+
 interface Ctx {
   method: string;
   base: string;
@@ -134,7 +137,9 @@ class Simulator {
   readonly rate: RateWindow;
   latencyMs: number;
   url = "";
+  /** Recent calls, oldest dropped beyond MAX_RECORDS so a long demo run stays small. */
   private records: RecordedRequest[] = [];
+  private tally: Record<number, number> = {};
   private closed = false;
   private readonly pending = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   private readonly hung = new Set<ServerResponse>();
@@ -181,6 +186,7 @@ class Simulator {
       body: parsed.ok ? (raw.trim() === "" ? null : parsed.value) : raw,
     };
     this.records.push(recorded);
+    if (this.records.length > MAX_RECORDS) this.records.splice(0, this.records.length - MAX_RECORDS);
 
     if (this.latencyMs > 0) await this.sleep(this.latencyMs);
     if (this.closed) return;
@@ -191,11 +197,11 @@ class Simulator {
     if (fault) {
       switch (fault.kind) {
         case "status":
-          recorded.status = fault.status;
+          this.finish(recorded, fault.status);
           send(res, htmlPage(fault.status, HTML_TITLES[fault.status] ?? `Error ${fault.status}`));
           return;
         case "rate-limit": {
-          recorded.status = 429;
+          this.finish(recorded, 429);
           const headers: Record<string, string> = fault.header === false ? {} : { "Retry-After": String(fault.retryAfterSeconds) };
           send(res, json(429, throttledBody(fault.retryAfterSeconds), headers));
           return;
@@ -206,6 +212,7 @@ class Simulator {
           break;
         case "hang":
           // Never answered; close() ends it. Status 0 in the records means "no response".
+          this.finish(recorded, 0);
           this.hung.add(res);
           res.on("close", () => this.hung.delete(res));
           return;
@@ -217,8 +224,13 @@ class Simulator {
 
     let response = parsed.ok ? this.route(method, url, base, parsed.value, req.headers.authorization) : parsed.response;
     if (malformed) response = corrupt(response);
-    recorded.status = response.status;
+    this.finish(recorded, response.status);
     send(res, response);
+  }
+
+  private finish(recorded: RecordedRequest, status: number): void {
+    recorded.status = status;
+    this.tally[status] = (this.tally[status] ?? 0) + 1;
   }
 
   private route(method: string, url: URL, base: string, body: unknown, authHeader: string | undefined): SimResponse {
@@ -540,6 +552,7 @@ class Simulator {
         s.reset();
         this.faults.clear();
         this.records = [];
+        this.tally = {};
         this.rate.reset();
         this.rate.limitPerMinute = this.opts.rateLimitPerMinute;
         this.latencyMs = this.opts.latencyMs;
@@ -581,11 +594,7 @@ class Simulator {
       },
       actionsFor: (orderId) => s.actionsFor(orderId).map((a) => ({ ...a })),
       requests: () => this.records.map((r) => ({ ...r, query: { ...r.query } })),
-      statusCounts: () => {
-        const counts: Record<number, number> = {};
-        for (const r of this.records) counts[r.status] = (counts[r.status] ?? 0) + 1;
-        return counts;
-      },
+      statusCounts: () => ({ ...this.tally }),
       seedRemittance: (input) => s.seedRemittance(input),
       setInvoiceStatus: (invoiceNumber, status) => s.setInvoiceStatus(invoiceNumber, status),
     };
@@ -619,11 +628,12 @@ class Simulator {
 }
 
 function readRaw(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
+    // A client that went away mid-body gets no answer anyway; carry on with what arrived.
+    req.on("error", () => resolve(Buffer.concat(chunks).toString("utf8")));
   });
 }
 
