@@ -46,7 +46,7 @@ resultPrototype.addFields = function (this: ResultPrototype, fields: FieldDescri
 const setTimer = globalThis.setTimeout;
 globalThis.setTimeout = ((handler: () => void, ms?: number, ...args: unknown[]) => {
   const timer = setTimer(handler, ms, ...args);
-  if ((ms ?? 0) >= 5_000) timer.unref();
+  if ((ms ?? 0) >= 5_000) (timer as unknown as NodeJS.Timeout).unref();
   return timer;
 }) as typeof globalThis.setTimeout;
 
@@ -75,14 +75,14 @@ function poolConfig(connectionString: string): pg.PoolConfig {
  * still holds a connection, which PostgreSQL refuses. This one closes the pool first.
  */
 class MigrationAdapterFactory extends PrismaPg {
-  constructor(private readonly config: pg.PoolConfig) {
-    super(config);
+  constructor(private readonly poolConfig: pg.PoolConfig) {
+    super(poolConfig);
   }
 
   override async connectToShadowDb() {
     const database = `prisma_shadow_${crypto.randomUUID().replace(/-/g, "")}`;
     await this.admin(`create database "${database}"`);
-    const adapter = await new PrismaPg({ ...this.config, database }).connect();
+    const adapter = await new PrismaPg({ ...this.poolConfig, database }).connect();
     const dispose = adapter.dispose.bind(adapter);
     adapter.dispose = async () => {
       await dispose();
@@ -92,7 +92,7 @@ class MigrationAdapterFactory extends PrismaPg {
   }
 
   private async admin(sql: string): Promise<void> {
-    const client = new pg.Client(this.config);
+    const client = new pg.Client(this.poolConfig);
     await client.connect();
     try {
       await client.query(sql);
