@@ -33,7 +33,7 @@ export const enqueueStockJob: EnqueueStockJob = (task, payload, options) => addJ
 
 async function stockContext(context: TaskContext): Promise<StockJobContext> {
   if (!runtime) {
-    const factory = runtimeFactory ?? (await import("../../sync/inventory/stock-runtime.server")).productionStockRuntime;
+    const factory = runtimeFactory ?? (await import("../../sync/inventory/production-stock-runtime.server")).productionStockRuntime;
     runtime = await factory(context);
   }
   return { db: context.db, clock: { now: context.now }, enqueue: enqueueStockJob, runtime };
