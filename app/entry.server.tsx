@@ -5,6 +5,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { env } from "./env.server";
+import { addDocumentResponseHeaders } from "./shopify.server";
 
 /** How long a streamed render may take before it is aborted (pending deferred data is dropped). */
 export const streamTimeout = 5_000;
@@ -16,9 +17,8 @@ export default async function handleRequest(
   remixContext: EntryContext,
 ) {
   if (!env.DEMO_MODE) {
-    // Shopify's CSP frame-ancestors and related headers, so the admin may embed the page. Imported
-    // lazily so demo mode never constructs the Shopify app (it has no real API key to give it).
-    const { addDocumentResponseHeaders } = await import("./shopify.server");
+    // Shopify's CSP frame-ancestors and related headers, so the admin may embed the page. Skipped in
+    // demo mode, which runs in a plain browser tab and never constructs the Shopify app.
     addDocumentResponseHeaders(request, responseHeaders);
   }
   // Crawlers get the whole document at once; browsers get the shell as soon as it is ready.

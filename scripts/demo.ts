@@ -18,6 +18,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
+import { parseEnv as parseDotenv } from "node:util";
 import { z } from "zod";
 import { ensureLocalDatabase, migrateDatabase } from "../app/db/local-database.server";
 import type { SeedOrder, SeedProduct as VsSeedProduct } from "../test/simulators/virtualstock/control";
@@ -286,7 +287,8 @@ function startChild(
   }
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   child.once("exit", (code, signal) => {
-    if (code !== 0 && signal === null) log(`[${name}] exited with code ${code}`);
+    // 143 = 128 + SIGTERM: a child that handled our SIGTERM and exited on it.
+    if (code !== 0 && code !== 143 && signal === null) log(`[${name}] exited with code ${code}`);
   });
   return {
     child,
@@ -328,10 +330,15 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * The demo's credential-encryption key, created once per data directory and kept beside it, so
- * connections saved in one demo run can still be read in the next.
+ * The credential-encryption key: the one configured (environment, then `.env`, as the app reads
+ * it), so the demo and `npm run dev` can share a database; otherwise one created once per data
+ * directory and kept beside it, so connections saved in one demo run can be read in the next.
  */
 async function demoEncryptionKey(dir: string): Promise<string> {
+  const dotenv = await readFile(join(ROOT, ".env"), "utf8").then(parseDotenv, () => ({}) as NodeJS.Dict<string>);
+  for (const candidate of [process.env.ENCRYPTION_KEY, dotenv.ENCRYPTION_KEY]) {
+    if (candidate && Buffer.from(candidate, "base64").length === 32) return candidate;
+  }
   const file = join(dir, "demo-encryption-key");
   const existing = await readFile(file, "utf8").catch(() => "");
   if (Buffer.from(existing.trim(), "base64").length === 32) return existing.trim();

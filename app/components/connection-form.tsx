@@ -37,6 +37,20 @@ export function ConnectionForm({ options, connections }: Props) {
   );
   const option = options.find((candidate) => candidate.id === marketplaceId);
   const connection = connections.find((candidate) => candidate.marketplaceId === marketplaceId) ?? null;
+  // Owned here, not by the fields: a successful save remounts the fields (see their key), and the
+  // toast must survive that.
+  const fetcher = useFetcher<ConnectionActionResponse>();
+  const disconnectFetcher = useFetcher<ConnectionActionResponse>();
+  const toast = useToast();
+  useEffect(() => {
+    if (fetcher.state === "idle" && fetcher.data?.intent === "connect" && fetcher.data.ok && fetcher.data.message) {
+      toast(fetcher.data.message);
+    }
+  }, [fetcher.state, fetcher.data, toast]);
+  useEffect(() => {
+    const data = disconnectFetcher.data;
+    if (disconnectFetcher.state === "idle" && data?.message) toast(data.message, { isError: !data.ok });
+  }, [disconnectFetcher.state, disconnectFetcher.data, toast]);
   if (!option) {
     return (
       <Banner tone="critical" title="No marketplaces are configured">
@@ -46,7 +60,7 @@ export function ConnectionForm({ options, connections }: Props) {
   }
   return (
     <BlockStack gap="400">
-      {connection ? <ConnectionStatusCard connection={connection} /> : null}
+      {connection ? <ConnectionStatusCard connection={connection} fetcher={disconnectFetcher} /> : null}
       <ConnectionFields
         // A new marketplace or a fresh save resets the fields (and clears typed passwords).
         key={`${marketplaceId}|${connection?.lastCheckedAt ?? "new"}`}
@@ -54,19 +68,15 @@ export function ConnectionForm({ options, connections }: Props) {
         option={option}
         connection={connection}
         onMarketplaceChange={setMarketplaceId}
+        fetcher={fetcher}
       />
     </BlockStack>
   );
 }
 
-function ConnectionStatusCard({ connection }: { connection: ConnectionView }) {
-  const fetcher = useFetcher<ConnectionActionResponse>();
-  const toast = useToast();
-  useEffect(() => {
-    if (fetcher.state === "idle" && fetcher.data?.intent === "disconnect" && fetcher.data.message) {
-      toast(fetcher.data.message, { isError: !fetcher.data.ok });
-    }
-  }, [fetcher.state, fetcher.data, toast]);
+type ConnectionFetcher = ReturnType<typeof useFetcher<ConnectionActionResponse>>;
+
+function ConnectionStatusCard({ connection, fetcher }: { connection: ConnectionView; fetcher: ConnectionFetcher }) {
   const healthy = connection.status === "connected";
   return (
     <Card>
@@ -110,11 +120,10 @@ interface FieldsProps {
   option: MarketplaceOption;
   connection: ConnectionView | null;
   onMarketplaceChange(id: string): void;
+  fetcher: ConnectionFetcher;
 }
 
-function ConnectionFields({ options, option, connection, onMarketplaceChange }: FieldsProps) {
-  const fetcher = useFetcher<ConnectionActionResponse>();
-  const toast = useToast();
+function ConnectionFields({ options, option, connection, onMarketplaceChange, fetcher }: FieldsProps) {
   const environments = connectionEnvironments.filter((environment) => option.baseUrls[environment]);
   const [environment, setEnvironment] = useState<ConnectionEnvironment>(
     connection?.environment ?? environments[0] ?? "sandbox",
@@ -133,10 +142,6 @@ function ConnectionFields({ options, option, connection, onMarketplaceChange }: 
   const problem = fetcher.state === "idle" ? (response?.problem ?? null) : null;
   const [advancedOpen, setAdvancedOpen] = useState(Boolean(connection?.baseUrlIsCustom));
   const advancedVisible = advancedOpen || Boolean(fieldErrors.baseUrl);
-
-  useEffect(() => {
-    if (fetcher.state === "idle" && response?.ok && response.message) toast(response.message);
-  }, [fetcher.state, response, toast]);
 
   const busy = fetcher.state !== "idle";
   const standardUrl = option.baseUrls[environment];

@@ -1,4 +1,4 @@
-import { expectNoText, expectText, type Journey } from "./harness";
+import { expectGone, expectNoText, expectText, type Journey } from "./harness";
 
 /**
  * The merchant's first steps: the home page says nothing is connected; in Settings a wrong address
@@ -52,6 +52,8 @@ export const journeys: Journey[] = [
       await page.getByRole("button", { name: "Check connection now" }).click();
       await expectText(page, `Connection healthy (${stack.credentials.username})`);
       await expectText(page, "Connected", { exact: true });
+      // The check's toast replaces the one from Settings; let the old one finish leaving.
+      await expectGone(page, "Connected to John Lewis Marketplace");
       await screenshot("e2e-home");
     },
   },

@@ -36,3 +36,12 @@ export async function expectNoText(page: Page, text: string | RegExp): Promise<v
     throw new Error(`Did not expect to see ${String(text)} on ${page.url()}`);
   }
 }
+
+/** Waits until no element shows the text (e.g. a toast from an earlier step has gone). */
+export async function expectGone(page: Page, text: string | RegExp, timeoutMs = 10_000): Promise<void> {
+  try {
+    await page.getByText(text).first().waitFor({ state: "hidden", timeout: timeoutMs });
+  } catch {
+    throw new Error(`Expected ${String(text)} to disappear from ${page.url()}`);
+  }
+}

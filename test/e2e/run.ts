@@ -10,6 +10,7 @@ import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser } from "playwright-core";
 import { z } from "zod";
+import { startThrowawayServer, type ThrowawayServer } from "../../app/db/throwaway-server.server";
 import { startDemo, type DemoStack } from "../../scripts/demo";
 import type { Journey } from "./harness";
 
@@ -84,16 +85,20 @@ async function main(): Promise<number> {
   await mkdir(RESULTS, { recursive: true });
   const scratch = await mkdtemp(join(tmpdir(), "jl-e2e-"));
   const logs: string[] = [];
+  let database: ThrowawayServer | null = null;
   let stack: DemoStack | null = null;
   let browser: Browser | null = null;
   const started = Date.now();
   try {
+    database = await startThrowawayServer();
     stack = await startDemo({
       port: 0,
       virtualstockPort: 0,
       shopifyPort: 0,
+      // Unused with databaseUrl, except as the home of the demo's generated encryption key.
       dataDir: join(scratch, "postgres"),
-      databasePort: await freePort(),
+      databasePort: database.port,
+      databaseUrl: await database.createDatabase("jl_e2e"),
       shop: "e2e-shop.myshopify.com",
       build: "if-stale",
       log: (line) => logs.push(line),
@@ -133,18 +138,9 @@ async function main(): Promise<number> {
   } finally {
     await browser?.close().catch(() => {});
     await stack?.stop().catch(() => {});
+    await database?.stop().catch(() => {});
     await rm(scratch, { recursive: true, force: true }).catch(() => {});
   }
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  const address = server.address();
-  await new Promise<void>((r) => server.close(() => r()));
-  if (!address || typeof address === "string") throw new Error("Could not find a free port.");
-  return address.port;
 }
 
 main().then(

@@ -16,6 +16,7 @@ import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import enTranslations from "@shopify/polaris/locales/en.json";
 import { useState } from "react";
 import { env } from "../../env.server";
+import { login } from "../../shopify.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
 
@@ -25,7 +26,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   // Opened from the admin (or an install link): go straight into the app with Shopify's parameters.
   if (url.searchParams.get("shop")) throw redirect(`/app?${url.searchParams.toString()}`);
-  const { login } = await import("../../shopify.server");
   return json({ showForm: Boolean(login) });
 }
 
