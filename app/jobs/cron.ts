@@ -1,5 +1,6 @@
 import type { CronItem } from "graphile-worker";
 import type { TaskName } from "./tasks";
+import { inventoryCronItems } from "./tasks/inventory";
 
 /**
  * Scheduled jobs (polling, reconciliation, housekeeping) on graphile-worker's crontab: each item
@@ -17,4 +18,5 @@ export const cronItems: AppCronItem[] = [
     identifier: "maintenance.prune",
     options: { backfillPeriod: 0, jobKey: "maintenance.prune", maxAttempts: 3 },
   },
+  ...inventoryCronItems,
 ];

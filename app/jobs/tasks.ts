@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineTask } from "./task";
+import { inventoryTasks } from "./tasks/inventory";
 
 /**
  * The task registry: job name -> payload schema + handler. Flow helpers add their tasks here.
@@ -18,6 +19,7 @@ export const tasks = {
     payload: z.object({}),
     load: () => import("./prune.server").then((m) => m.pruneTask),
   }),
+  ...inventoryTasks,
 };
 
 export type TaskRegistry = Record<string, ReturnType<typeof defineTask>>;

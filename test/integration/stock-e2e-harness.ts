@@ -1,10 +1,11 @@
 /**
  * The stock flow end to end for tests and the benchmark: the Shopify Admin simulator sends signed
- * `inventory_levels/update` webhooks to a receiver that verifies them and runs the stock webhook
- * handler; the real graphile-worker loop runs the stock tasks; pushes go through the Virtualstock
- * adapter to the Virtualstock simulator.
+ * `inventory_levels/update` webhooks to a small HTTP server that hands each request to the app's
+ * webhook route (`action` of app/routes/webhooks.inventory_levels.update.tsx: HMAC check, record,
+ * enqueue); the real graphile-worker loop runs every registered task (webhook.process -> the stock
+ * handler -> inventory.refresh -> inventory.push); pushes go through the Virtualstock adapter to the
+ * Virtualstock simulator.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { PrismaClient } from "@prisma/client";
@@ -17,15 +18,15 @@ import { silentWorkerLogger } from "../../app/db/worker-logger.server";
 import { encryptSecret } from "../../app/lib/crypto.server";
 import { startWorker } from "../../app/jobs/worker.server";
 import { closeSharedPool } from "../../app/jobs/pool.server";
-import { inventoryTasks } from "../../app/jobs/tasks/inventory";
-import { enqueueStockJob, setStockRuntime } from "../../app/jobs/tasks/inventory-handlers.server";
+import { tasks } from "../../app/jobs/tasks";
+import { setStockRuntime } from "../../app/jobs/tasks/inventory-handlers.server";
+import { env } from "../../app/env.server";
+import { action as inventoryWebhookAction } from "../../app/routes/webhooks.inventory_levels.update";
 import type { RequestBudget } from "../../app/marketplace/request-budget";
 import { unlimitedBudget } from "../../app/marketplace/request-budget";
 import { createAdminClient } from "../../app/shopify-admin/admin-client.server";
-import { handleInventoryLevelsUpdate } from "../../app/sync/inventory/handle-inventory-webhook.server";
 import { createStockRuntime } from "../../app/sync/inventory/stock-runtime.server";
 
-export const WEBHOOK_SECRET = "stock-e2e-secret";
 
 export interface StockE2E {
   shopify: ShopifySimulator;
@@ -50,27 +51,25 @@ export interface StockE2EOptions {
   concurrency?: number;
 }
 
-/** Verifies the HMAC of the raw body, as `authenticate.webhook` does, then runs the handler. */
-function startReceiver(db: PrismaClient, ackTimes: number[]): Promise<Server> {
+/** Serves the app's webhook route on loopback, recording how long each acknowledgement took. */
+function startReceiver(ackTimes: number[]): Promise<Server> {
   const server = createServer((req, res) => {
     const started = performance.now();
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const raw = Buffer.concat(chunks);
-      const expected = createHmac("sha256", WEBHOOK_SECRET).update(raw).digest();
-      const given = Buffer.from(String(req.headers["x-shopify-hmac-sha256"] ?? ""), "base64");
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        res.writeHead(401).end();
-        return;
-      }
-      const shop = String(req.headers["x-shopify-shop-domain"]);
-      handleInventoryLevelsUpdate({ db, enqueue: enqueueStockJob }, { shop, payload: JSON.parse(raw.toString("utf8")), receivedAt: new Date() })
-        .then(() => {
-          res.writeHead(200).end();
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
+      const request = new Request(`http://127.0.0.1${req.url ?? "/"}`, { method: "POST", headers, body: Buffer.concat(chunks) });
+      Promise.resolve(inventoryWebhookAction({ request, params: {}, context: {} }))
+        .then(async (response: Response) => {
+          res.writeHead(response.status).end(await response.text());
           ackTimes.push(performance.now() - started);
         })
-        .catch(() => res.writeHead(500).end());
+        .catch((e: unknown) => {
+          // authenticate.webhook throws a Response (401) for a bad signature.
+          res.writeHead(e instanceof Response ? e.status : 500).end();
+        });
     });
   });
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
@@ -79,11 +78,12 @@ function startReceiver(db: PrismaClient, ackTimes: number[]): Promise<Server> {
 export async function startStockE2E(options: StockE2EOptions): Promise<StockE2E> {
   const { db } = options;
   const ackTimes: number[] = [];
-  const receiver = await startReceiver(db, ackTimes);
+  const receiver = await startReceiver(ackTimes);
   const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
   const shopify = await startShopifySimulator({
     webhookUrl: receiverUrl,
-    apiSecret: WEBHOOK_SECRET,
+    apiSecret: env.SHOPIFY_API_SECRET,
+    webhookPath: () => "/webhooks/inventory_levels/update",
     webhookTopics: ["inventory_levels/update"],
     // Shopify Plus-like bucket so the Admin reads are not the subject of these tests.
     throttle: { maximumAvailable: 20_000, restoreRate: 1_000 },
@@ -135,7 +135,7 @@ export async function startStockE2E(options: StockE2EOptions): Promise<StockE2E>
   );
   const runner: Runner = await startWorker({
     connectionString: options.databaseUrl,
-    registry: inventoryTasks,
+    registry: tasks,
     cron: [],
     db,
     logger: silentWorkerLogger,

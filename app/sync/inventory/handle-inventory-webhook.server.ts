@@ -6,24 +6,28 @@
  */
 import { z } from "zod";
 import { toGid } from "../../lib/ids";
+import { err, ok, type Result } from "../../lib/result";
 import { NEAR_ZERO } from "./push-planner";
 import type { EnqueueStockJob } from "./ports";
 import { getStockSettings, markItemsDirty, type Db } from "./stock-store.server";
 
-/** Only the fields we use; ids can exceed 2^53, so the gid string is preferred. */
-export const InventoryLevelsUpdatePayload = z.object({
-  inventory_item_id: z.union([z.number(), z.string()]),
-  location_id: z.union([z.number(), z.string()]).optional(),
-  available: z.number().int().nullable().optional(),
-  updated_at: z.string().optional(),
-  admin_graphql_api_id: z.string().optional(),
-});
-
-/** The gid of the inventory item a payload is about. */
-export function inventoryItemGidOf(payload: z.infer<typeof InventoryLevelsUpdatePayload>): string {
-  const fromLevelGid = payload.admin_graphql_api_id && /[?&]inventory_item_id=(\d+)/.exec(payload.admin_graphql_api_id)?.[1];
-  return toGid("InventoryItem", fromLevelGid || String(payload.inventory_item_id));
-}
+/**
+ * Shopify's payload (only the fields we use; ids can exceed 2^53, so the level gid's item id is
+ * preferred), or the form the webhook route stores (app/sync/webhooks/webhook-payloads.ts).
+ */
+export const InventoryLevelsUpdatePayload = z.union([
+  z.object({ inventoryItemGid: z.string().startsWith("gid://shopify/InventoryItem/"), available: z.number().int().nullable() }),
+  z
+    .object({
+      inventory_item_id: z.union([z.number(), z.string()]),
+      available: z.number().int().nullable().optional(),
+      admin_graphql_api_id: z.string().optional(),
+    })
+    .transform((p) => {
+      const exact = p.admin_graphql_api_id ? /[?&]inventory_item_id=(\d+)/.exec(p.admin_graphql_api_id)?.[1] : undefined;
+      return { inventoryItemGid: toGid("InventoryItem", exact ?? String(p.inventory_item_id)) as string, available: p.available ?? null };
+    }),
+]);
 
 export interface WebhookHandlerDeps {
   db: Db;
@@ -33,17 +37,15 @@ export interface WebhookHandlerDeps {
 export async function handleInventoryLevelsUpdate(
   deps: WebhookHandlerDeps,
   input: { shop: string; payload: unknown; receivedAt: Date },
-): Promise<{ ok: true } | { ok: false; error: { kind: "invalid-payload"; retryable: false; message: string } }> {
+): Promise<Result<void, { kind: "invalid-payload"; retryable: false; message: string }>> {
   const parsed = InventoryLevelsUpdatePayload.safeParse(input.payload);
-  if (!parsed.success) {
-    return { ok: false, error: { kind: "invalid-payload", retryable: false, message: parsed.error.message } };
-  }
+  if (!parsed.success) return err({ kind: "invalid-payload", retryable: false, message: parsed.error.message });
   const settings = await getStockSettings(deps.db, input.shop);
   const available = parsed.data.available;
   const urgent = available != null && available <= settings.globalBuffer + NEAR_ZERO;
-  await markItemsDirty(deps.db, input.shop, [inventoryItemGidOf(parsed.data)], input.receivedAt, urgent);
+  await markItemsDirty(deps.db, input.shop, [parsed.data.inventoryItemGid], input.receivedAt, urgent);
   await enqueueRefresh(deps.enqueue, input.shop);
-  return { ok: true };
+  return ok(undefined);
 }
 
 /**
@@ -63,5 +65,18 @@ export function enqueuePush(enqueue: EnqueueStockJob, shop: string, runAt?: Date
     runAt
       ? { jobKey: `inventory.push-retry:${shop}`, queueName: `inventory-push:${shop}`, runAt }
       : { jobKey: `inventory.push:${shop}`, queueName: `inventory-push:${shop}` },
+  );
+}
+
+/** The handler registered for INVENTORY_LEVELS_UPDATE in app/sync/webhooks/webhook-handlers.server.ts. */
+export async function handleInventoryLevelsUpdateDelivery(
+  delivery: { shop: string; payload: unknown; triggeredAt: Date | null },
+  context: { db: Db; now: () => Date },
+) {
+  const { enqueueStockJob } = await import("../../jobs/tasks/inventory-handlers.server");
+  return handleInventoryLevelsUpdate(
+    { db: context.db, enqueue: enqueueStockJob },
+    // The latency clock starts when Shopify says the change happened, when it says.
+    { shop: delivery.shop, payload: delivery.payload, receivedAt: delivery.triggeredAt ?? context.now() },
   );
 }

@@ -19,6 +19,7 @@ export type WebhookHandler = (delivery: RecordedDelivery, context: TaskContext) 
  * (loaded lazily, like tasks). A topic without a handler is recorded and marked "skipped".
  */
 export const webhookHandlers: Partial<Record<string, () => Promise<WebhookHandler>>> = {
+  INVENTORY_LEVELS_UPDATE: () => import("../inventory/handle-inventory-webhook.server").then((m) => m.handleInventoryLevelsUpdateDelivery),
   SHOP_REDACT: () => import("../shop-lifecycle/redact-shop.server").then((m) => m.handleShopRedact),
   CUSTOMERS_REDACT: () => import("../shop-lifecycle/customer-data.server").then((m) => m.handleCustomersRedact),
   CUSTOMERS_DATA_REQUEST: () =>
