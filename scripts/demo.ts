@@ -22,8 +22,15 @@ import { parseEnv as parseDotenv } from "node:util";
 import { z } from "zod";
 import { ensureLocalDatabase, migrateDatabase } from "../app/db/local-database.server";
 import type { SeedOrder, SeedProduct as VsSeedProduct } from "../test/simulators/virtualstock/control";
-import { startVirtualstockSimulator } from "../test/simulators/virtualstock/server";
-import type { SeedProduct as ShopifySeedProduct, WebhookTopic } from "../test/simulators/shopify/control";
+import {
+  startVirtualstockSimulator,
+  type FullVirtualstockControl,
+} from "../test/simulators/virtualstock/server";
+import type {
+  SeedProduct as ShopifySeedProduct,
+  ShopifyControl,
+  WebhookTopic,
+} from "../test/simulators/shopify/control";
 import { startShopifySimulator } from "../test/simulators/shopify/server";
 
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), "..");
@@ -67,6 +74,8 @@ export interface DemoStack {
   shopifyUrl: string;
   shop: string;
   credentials: typeof DEMO_MARKETPLACE_CREDENTIALS;
+  /** The simulators' control surfaces, for tests that change the world under the app. */
+  controls: { virtualstock: FullVirtualstockControl; shopify: ShopifyControl };
   stop(): Promise<void>;
 }
 
@@ -146,6 +155,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoStack> {
       shopifyUrl: shopify.url,
       shop: options.shop,
       credentials: DEMO_MARKETPLACE_CREDENTIALS,
+      controls: { virtualstock: virtualstock.control, shopify: shopify.control },
       stop,
     };
   } catch (error) {

@@ -9,7 +9,9 @@ export const journeys: Journey[] = [
   {
     name: "connect John Lewis from Settings and see it healthy on Home",
     async run({ page, stack, screenshot }) {
-      await page.goto(`${stack.appUrl}/app`);
+      // Demo mode has no Shopify login: the landing page goes straight into the app.
+      await page.goto(`${stack.appUrl}/`);
+      await page.waitForURL(/\/app$/);
       await expectText(page, "Not connected");
       await expectText(page, "Sync queue");
 
@@ -36,6 +38,7 @@ export const journeys: Journey[] = [
       await connect.click();
       await expectText(page, "The credentials were not accepted");
       await expectText(page, "refused the username and password");
+      await screenshot("e2e-settings-wrong-password");
 
       // 3. The right password.
       await password.fill(stack.credentials.password);
@@ -55,6 +58,27 @@ export const journeys: Journey[] = [
       // The check's toast replaces the one from Settings; let the old one finish leaving.
       await expectGone(page, "Connected to John Lewis Marketplace");
       await screenshot("e2e-home");
+    },
+  },
+  {
+    // Runs after the journey above, on the connection it made.
+    name: "a failing check shows the reason on Home, and a later check clears it",
+    async run({ page, stack, screenshot }) {
+      await page.goto(`${stack.appUrl}/app`);
+      await expectText(page, "Connected", { exact: true });
+
+      stack.controls.virtualstock.injectFault({ kind: "status", status: 503, count: 5 });
+      await page.getByRole("button", { name: "Check connection now" }).click();
+      await expectText(page, "The marketplace is having problems");
+      await expectText(page, "Failing", { exact: true });
+      await expectText(page, "Try again in a few minutes");
+      await screenshot("e2e-home-failing");
+
+      stack.controls.virtualstock.clearFaults();
+      await page.getByRole("button", { name: "Check connection now" }).click();
+      await expectText(page, "Connection healthy");
+      await expectText(page, "Connected", { exact: true });
+      await expectGone(page, "The marketplace is having problems");
     },
   },
 ];

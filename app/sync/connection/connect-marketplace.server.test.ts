@@ -142,6 +142,8 @@ describe("connectMarketplace", () => {
     ["an unreachable host", unavailable("network", "ECONNREFUSED"), "unreachable", "Could not connect to sandbox.example.test"],
     ["a timeout", unavailable("timeout", "10 s"), "unreachable", "did not answer in time"],
     ["rate limiting", rateLimited(30_000), "rate-limited", "limiting requests"],
+    ["a server error", unavailable("server-error", "HTTP 503"), "unreachable", "answered with a server error"],
+    ["a refusal on the merits", rejected("other", "403", "Supplier suspended", 403), "refused", "Supplier suspended"],
   ])("does not save on %s and explains it", async (_name, error, kind, message) => {
     const { deps, memory } = setup(err(error));
 

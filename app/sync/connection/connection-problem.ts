@@ -51,7 +51,10 @@ export function describeConnectionProblem(
       return {
         kind: "unreachable",
         title: "The marketplace is having problems",
-        message: `${context.marketplaceName} answered with an error (${error.reason}).`,
+        message:
+          error.reason === "locked"
+            ? `${context.marketplaceName} said the account is busy with another change.`
+            : `${context.marketplaceName} answered with a server error.`,
         nextStep: "This is usually temporary. Try again in a few minutes.",
       };
     case "rejected":
