@@ -43,11 +43,20 @@ export interface StockE2EOptions {
   db: PrismaClient;
   databaseUrl: string;
   variants: number;
+  /** Shop domain (the benchmark runs several shops in one database). */
+  domain?: string;
   stock?: number;
   buffer?: number;
   vsLatencyMs?: number;
   vsRateLimit?: number;
-  budget?: RequestBudget;
+  /** The marketplace account's request budget (default: unlimited, for tests about other things). */
+  budgetFor?: (accountKey: string, perMinute: number) => RequestBudget;
+  /** The Admin API cost bucket; the simulator's Standard-plan default when "default". */
+  shopifyThrottle?: { maximumAvailable: number; restoreRate: number } | "default";
+  /** Start with the marketplace already showing every SKU's published quantity, as after a first sync. */
+  startInSync?: boolean;
+  /** False when another process runs the worker (the benchmark's memory measurement). */
+  runWorker?: boolean;
   concurrency?: number;
 }
 
@@ -85,17 +94,20 @@ export async function startStockE2E(options: StockE2EOptions): Promise<StockE2E>
     apiSecret: env.SHOPIFY_API_SECRET,
     webhookPath: () => "/webhooks/inventory_levels/update",
     webhookTopics: ["inventory_levels/update"],
-    // Shopify Plus-like bucket so the Admin reads are not the subject of these tests.
-    throttle: { maximumAvailable: 20_000, restoreRate: 1_000 },
+    // Shopify Plus-like bucket by default, so Admin reads are not the subject of the proof tests.
+    ...(options.shopifyThrottle === "default" ? {} : { throttle: options.shopifyThrottle ?? { maximumAvailable: 20_000, restoreRate: 1_000 } }),
   });
+  const stock = options.stock ?? 10;
+  const buffer = options.buffer ?? 0;
   const shop = shopify.control.seedShop({
-    domain: "stock-e2e.myshopify.com",
+    domain: options.domain ?? "stock-e2e.myshopify.com",
     locations: ["Warehouse"],
-    generate: { variants: options.variants, skuPrefix: "SKU-", stockPerLocation: options.stock ?? 10 },
+    generate: { variants: options.variants, skuPrefix: "SKU-", stockPerLocation: stock },
   });
   const vs = await startVirtualstockSimulator({ rateLimitPerMinute: options.vsRateLimit ?? 250, latencyMs: options.vsLatencyMs ?? 0 });
   const partNumber = (n: number) => String(60_000_000 + n);
-  vs.control.seedProducts(shop.variants.map((v, i) => ({ partNumber: partNumber(i), stock: 0, tradedCode: v.sku })));
+  const initial = options.startInSync ? Math.max(0, stock - buffer) : 0;
+  vs.control.seedProducts(shop.variants.map((v, i) => ({ partNumber: partNumber(i), stock: initial, tradedCode: v.sku })));
 
   await db.marketplaceConnection.create({
     data: {
@@ -109,7 +121,7 @@ export async function startStockE2E(options: StockE2EOptions): Promise<StockE2E>
     },
   });
   await db.stockSettings.create({
-    data: { shop: shop.domain, publishedLocationIds: shop.locations.map((l) => l.id), globalBuffer: options.buffer ?? 0 },
+    data: { shop: shop.domain, publishedLocationIds: shop.locations.map((l) => l.id), globalBuffer: buffer },
   });
   // Mapping rows in bulk: the benchmark maps tens of thousands.
   const CHUNK = 5000;
@@ -124,16 +136,31 @@ export async function startStockE2E(options: StockE2EOptions): Promise<StockE2E>
         matchMethod: "sku",
       })),
     });
+    if (options.startInSync) {
+      const epoch = new Date(0);
+      await db.publishedStock.createMany({
+        data: shop.variants.slice(i, i + CHUNK).map((v, j) => ({
+          shop: shop.domain,
+          marketplaceSku: partNumber(i + j),
+          inventoryItemGid: v.inventoryItemId,
+          desiredQuantity: initial,
+          shownQuantity: initial,
+          desiredSourceAt: epoch,
+          desiredReadAt: epoch,
+          desiredChangedAt: epoch,
+        })),
+      });
+    }
   }
 
   setStockRuntime(
     createStockRuntime({
       db,
-      budgetFor: () => options.budget ?? unlimitedBudget,
+      budgetFor: options.budgetFor ?? (() => unlimitedBudget),
       adminFor: async (domain) => createAdminClient({ shop: domain, accessToken: shop.accessToken, endpoint: shopify.graphqlUrl(domain) }),
     }),
   );
-  const runner: Runner = await startWorker({
+  const runner: Runner | null = options.runWorker === false ? null : await startWorker({
     connectionString: options.databaseUrl,
     registry: tasks,
     cron: [],
@@ -151,7 +178,7 @@ export async function startStockE2E(options: StockE2EOptions): Promise<StockE2E>
     partNumber,
     ackTimes,
     stop: async () => {
-      await runner.stop();
+      await runner?.stop();
       await closeSharedPool();
       await shopify.close();
       await vs.close();

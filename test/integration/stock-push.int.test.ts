@@ -94,8 +94,8 @@ describe("refresh then push", () => {
     const now = clock.now();
     const rows = [
       { sku: "up", shown: 1, desired: 9, ago: 5_000 },
-      { sku: "small-drop", shown: 10, desired: 8, ago: 5_000 },
-      { sku: "big-drop", shown: 30, desired: 10, ago: 4_000 },
+      { sku: "settled-drop", shown: 10, desired: 8, ago: 5_000 },
+      { sku: "recent-drop", shown: 30, desired: 10, ago: 4_000 },
       { sku: "near", shown: 4, desired: 1, ago: 3_000 },
       { sku: "zero", shown: 3, desired: 0, ago: 2_000 },
       { sku: "unknown", shown: null, desired: 5, ago: 2_000 },
@@ -121,7 +121,7 @@ describe("refresh then push", () => {
       now,
     );
     expect(claimed.map((c) => c.marketplaceSku)).toEqual(expected.map((e) => e.marketplaceSku));
-    expect(claimed.map((c) => c.marketplaceSku)).toEqual(["old-up", "zero", "near", "big-drop", "small-drop", "unknown", "up"]);
+    expect(claimed.map((c) => c.marketplaceSku)).toEqual(["old-up", "zero", "near", "settled-drop", "recent-drop", "unknown", "up"]);
     // Claimed rows are leased: a second pusher gets nothing until the lease ends.
     expect(await claimPending(t.db, SHOP, now, 10, 1000)).toEqual([]);
   });

@@ -35,9 +35,9 @@ describe("ordering by oversell risk", () => {
     expect(riskClass(item)).toBe(cls);
   });
 
-  it("puts sell-outs first, then drops (biggest first), then increases", () => {
-    const items = [p("up", 1, 9, 0), p("small-drop", 10, 8, 0), p("big-drop", 30, 10, 1), p("near", 4, 1, 2), p("zero", 3, 0, 3)];
-    expect(orderPending(items, t(10)).map((i) => i.marketplaceSku)).toEqual(["zero", "near", "big-drop", "small-drop", "up"]);
+  it("puts sell-outs first, then drops near zero, other drops (settled longest first), then increases", () => {
+    const items = [p("up", 1, 9, 0), p("recent-drop", 30, 10, 5), p("settled-drop", 10, 8, 1), p("near", 4, 1, 2), p("zero", 3, 0, 3)];
+    expect(orderPending(items, t(10)).map((i) => i.marketplaceSku)).toEqual(["zero", "near", "settled-drop", "recent-drop", "up"]);
   });
 
   it("serves work that waited a minute before newer riskier work", () => {

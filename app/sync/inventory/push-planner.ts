@@ -55,8 +55,10 @@ export function riskClass(p: PendingPush): number {
 export const MAX_WAIT_MS = 60_000;
 
 /**
- * Orders pending pushes: overdue ones first (oldest first), then by risk class, then by how much
- * of the marketplace's shown stock is at risk (biggest drop first), then oldest change first.
+ * Orders pending pushes: overdue ones first (oldest first), then by risk class, then oldest change
+ * first. Within a class the SKU whose value has been stable longest goes first: one that is still
+ * changing (a sale rush on it) would likely need pushing again, so it waits for its value to settle
+ * and more of the budget goes to SKUs whose push will stick.
  */
 export function comparePending(now: Date) {
   const overdue = (p: PendingPush) => now.getTime() - p.changedAt.getTime() >= MAX_WAIT_MS;
@@ -68,9 +70,6 @@ export function comparePending(now: Date) {
     const ra = riskClass(a);
     const rb = riskClass(b);
     if (ra !== rb) return ra - rb;
-    const da = (a.shown ?? a.desired) - a.desired;
-    const db = (b.shown ?? b.desired) - b.desired;
-    if (da !== db) return db - da;
     return a.changedAt.getTime() - b.changedAt.getTime();
   };
 }

@@ -20,6 +20,13 @@ export type StockJobError =
 export interface StockRuntime {
   shopify(shop: string): Promise<Result<InventoryReader, StockJobError>>;
   marketplace(shop: string): Promise<Result<MarketplaceGateway, StockJobError>>;
+  /**
+   * Makes sure the shop's gateway knows every product's id before pushing (one list page per
+   * 1,000 products instead of a look-up request per SKU); a no-op once done for this gateway.
+   */
+  warm?(shop: string): Promise<void>;
+  /** The gateway was just warmed by listing everything (a reconciliation). */
+  noteWarm?(shop: string): Promise<void>;
 }
 
 export interface StockJobContext {
@@ -47,6 +54,7 @@ export async function runRefreshJob(ctx: StockJobContext, shop: string): Promise
 export async function runPushJob(ctx: StockJobContext, shop: string, signal?: AbortSignal): Promise<Result<void, StockJobError>> {
   const marketplace = await ctx.runtime.marketplace(shop);
   if (!marketplace.ok) return marketplace;
+  await ctx.runtime.warm?.(shop);
   const run = await pushStockLevels(
     { db: ctx.db, marketplace: marketplace.value, clock: ctx.clock },
     shop,
@@ -72,6 +80,7 @@ export async function runReconcileJob(
     const retryable = e.kind === "no-locations" ? false : e.error.retryable;
     return err({ kind: "reconcile-failed", retryable, message: e.kind === "no-locations" ? e.message : `${e.kind}: ${e.error.kind}` });
   }
+  await ctx.runtime.noteWarm?.(input.shop);
   await enqueuePush(ctx.enqueue, input.shop);
   // Webhooks that arrived while the bulk snapshot was taken are still queued for a read.
   await enqueueRefresh(ctx.enqueue, input.shop);

@@ -54,7 +54,12 @@ async function defaultAdminFor(db: PrismaClient, shop: string): Promise<AdminCli
 export function createStockRuntime(options: StockRuntimeOptions): StockRuntime {
   const gateways = new Map<string, MarketplaceGateway>();
   const readers = new Map<string, InventoryReader>();
-  return {
+  const warmed = new WeakSet<MarketplaceGateway>();
+  const current = async (shop: string) => {
+    const gateway = await runtime.marketplace(shop);
+    return gateway.ok ? gateway.value : null;
+  };
+  const runtime: StockRuntime = {
     async shopify(shop): Promise<Result<InventoryReader, StockJobError>> {
       const cached = readers.get(shop);
       if (cached) return ok(cached);
@@ -86,5 +91,22 @@ export function createStockRuntime(options: StockRuntimeOptions): StockRuntime {
       gateways.set(key, gateway);
       return ok(gateway);
     },
+    async warm(shop) {
+      const gateway = await current(shop);
+      if (!gateway || warmed.has(gateway)) return;
+      // Listing teaches the adapter every product id; a failure only means look-ups later.
+      let cursor: string | undefined;
+      do {
+        const page = await gateway.listStock({ cursor, limit: 1000 });
+        if (!page.ok) return;
+        cursor = page.value.nextCursor;
+      } while (cursor);
+      warmed.add(gateway);
+    },
+    async noteWarm(shop) {
+      const gateway = await current(shop);
+      if (gateway) warmed.add(gateway);
+    },
   };
+  return runtime;
 }

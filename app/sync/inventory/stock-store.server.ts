@@ -156,7 +156,6 @@ export async function claimPending(
           WHEN "desiredQuantity" <= ${NEAR_ZERO} THEN 1
           ELSE 2
         END,
-        (COALESCE("shownQuantity", "desiredQuantity") - "desiredQuantity") DESC,
         "desiredChangedAt" ASC
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED
