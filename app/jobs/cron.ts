@@ -1,6 +1,7 @@
 import type { CronItem } from "graphile-worker";
 import type { TaskName } from "./tasks";
 import { inventoryCronItems } from "./tasks/inventory";
+import { fulfillmentCronItems } from "./tasks/fulfillment";
 
 /**
  * Scheduled jobs (polling, reconciliation, housekeeping) on graphile-worker's crontab: each item
@@ -19,4 +20,5 @@ export const cronItems: AppCronItem[] = [
     options: { backfillPeriod: 0, jobKey: "maintenance.prune", maxAttempts: 3 },
   },
   ...inventoryCronItems,
+  ...fulfillmentCronItems,
 ];

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineTask } from "./task";
 import { inventoryTasks } from "./tasks/inventory";
+import { fulfillmentTasks } from "./tasks/fulfillment";
 
 /**
  * The task registry: job name -> payload schema + handler. Flow helpers add their tasks here.
@@ -20,6 +21,7 @@ export const tasks = {
     load: () => import("./prune.server").then((m) => m.pruneTask),
   }),
   ...inventoryTasks,
+  ...fulfillmentTasks,
 };
 
 export type TaskRegistry = Record<string, ReturnType<typeof defineTask>>;

@@ -1,5 +1,6 @@
 import type { TaskContext, TaskOutcome } from "../../jobs/task";
 import type { ShopDomain } from "../../lib/ids";
+import { fulfillmentWebhookHandlers } from "../../jobs/tasks/fulfillment";
 
 /** A recorded delivery as its handler receives it. */
 export type RecordedDelivery = {
@@ -19,6 +20,7 @@ export type WebhookHandler = (delivery: RecordedDelivery, context: TaskContext) 
  * (loaded lazily, like tasks). A topic without a handler is recorded and marked "skipped".
  */
 export const webhookHandlers: Partial<Record<string, () => Promise<WebhookHandler>>> = {
+  ...fulfillmentWebhookHandlers,
   INVENTORY_LEVELS_UPDATE: () => import("../inventory/handle-inventory-webhook.server").then((m) => m.handleInventoryLevelsUpdateDelivery),
   SHOP_REDACT: () => import("../shop-lifecycle/redact-shop.server").then((m) => m.handleShopRedact),
   CUSTOMERS_REDACT: () => import("../shop-lifecycle/customer-data.server").then((m) => m.handleCustomersRedact),
