@@ -46,6 +46,12 @@ export const VARIANTS_BY_SKU_QUERY = /* GraphQL */ `#graphql
   }
 `;
 
+export const LOCATIONS_QUERY = /* GraphQL */ `#graphql
+  query StockLocations {
+    locations(first: 50) { nodes { id name isActive } }
+  }
+`;
+
 export const BULK_LEVELS_START_MUTATION = /* GraphQL */ `#graphql
   mutation StockBulkLevels($query: String!) {
     bulkOperationRunQuery(query: $query) {
@@ -133,6 +139,7 @@ const VariantsData = z.object({
     pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
   }),
 });
+const LocationsData = z.object({ locations: z.object({ nodes: z.array(z.object({ id: z.string(), name: z.string(), isActive: z.boolean() })) }) });
 const VariantsBySkuData = z.object({ productVariants: z.object({ nodes: z.array(VariantNode) }) });
 const BulkStart = z.object({
   bulkOperationRunQuery: z.object({
@@ -162,6 +169,7 @@ const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 /** Builds the stock flow's Shopify reader over a GraphQL transport. */
 export function createInventoryReader(options: InventoryQueriesOptions): InventoryReader & {
   variantsBySku(sku: string): Promise<Result<ShopifyVariantRef[], ShopifyReadError>>;
+  listLocations(): Promise<Result<{ id: string; name: string }[], ShopifyReadError>>;
 } {
   const sleep = options.sleep ?? defaultSleep;
   const maxWaits = options.maxThrottleWaits ?? 20;
@@ -245,6 +253,11 @@ export function createInventoryReader(options: InventoryQueriesOptions): Invento
         if (!res.value.productVariants.pageInfo.hasNextPage) return;
         after = res.value.productVariants.pageInfo.endCursor;
       }
+    },
+
+    async listLocations() {
+      const res = await call(LOCATIONS_QUERY, {}, LocationsData, 52);
+      return res.ok ? ok(res.value.locations.nodes.filter((l) => l.isActive).map(({ id, name }) => ({ id, name }))) : res;
     },
 
     async variantsBySku(sku) {

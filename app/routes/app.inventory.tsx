@@ -1,0 +1,281 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useFetcher, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  ChoiceList,
+  EmptyState,
+  IndexTable,
+  InlineStack,
+  Layout,
+  Page,
+  Pagination,
+  ProgressBar,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { useEffect, useState } from "react";
+import { z } from "zod";
+import { requireShop } from "../auth.server";
+import { prisma } from "../db.server";
+import { enqueueStockJob } from "../jobs/tasks/inventory-handlers.server";
+import { createInventoryReader } from "../shopify-admin/inventory-queries.server";
+import { PushChart } from "../components/inventory/push-chart";
+import { useToast } from "../components/toast";
+import { getInventoryOverview, updateStockSettings } from "../sync/inventory/get-inventory-overview.server";
+import { enqueueRefresh } from "../sync/inventory/handle-inventory-webhook.server";
+import { requestReconciliation } from "../sync/inventory/stock-jobs.server";
+import { adminTransport } from "../sync/inventory/stock-runtime.server";
+
+const Query = z.object({ page: z.coerce.number().int().min(1).catch(1), q: z.string().catch("") });
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { shop, admin } = await requireShop(request);
+  const url = new URL(request.url);
+  const query = Query.parse({ page: url.searchParams.get("page") ?? 1, q: url.searchParams.get("q") ?? "" });
+  const now = new Date();
+  const [overview, locations] = await Promise.all([
+    getInventoryOverview(prisma, shop, now, query.page, query.q),
+    createInventoryReader({ transport: adminTransport(admin) }).listLocations(),
+  ]);
+  return json({
+    overview,
+    locations: locations.ok ? locations.value : [],
+    locationsError: locations.ok ? null : "Shopify's locations could not be read; try again in a minute.",
+    now: now.toISOString(),
+  });
+}
+
+const Action = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("check-now") }),
+  z.object({
+    intent: z.literal("settings"),
+    locations: z.array(z.string().startsWith("gid://shopify/Location/")),
+    globalBuffer: z.coerce.number().int().min(0).max(100_000),
+  }),
+]);
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { shop, demo } = await requireShop(request);
+  const form = await request.formData();
+  const parsed = Action.safeParse({
+    intent: form.get("intent"),
+    locations: form.getAll("locations"),
+    globalBuffer: form.get("globalBuffer") ?? undefined,
+  });
+  if (!parsed.success) return json({ ok: false, message: "Check the values and try again." }, { status: 400 });
+  if (parsed.data.intent === "check-now") {
+    const runId = await requestReconciliation({ db: prisma, enqueue: enqueueStockJob }, shop);
+    return json({ ok: true, message: "Checking every SKU against the marketplace.", runId });
+  }
+  await updateStockSettings(prisma, shop, demo ? "demo-merchant" : "merchant", { publishedLocationIds: parsed.data.locations, globalBuffer: parsed.data.globalBuffer }, new Date());
+  await enqueueRefresh(enqueueStockJob, shop);
+  return json({ ok: true, message: "Saved. Published stock is being recalculated." });
+}
+
+function age(seconds: number): string {
+  if (seconds < 90) return `${seconds} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 172_800) return `${Math.round(seconds / 3600)} h`;
+  return `${Math.round(seconds / 86_400)} days`;
+}
+
+export default function InventoryPage() {
+  const { overview, locations, locationsError, now } = useLoaderData<typeof loader>();
+  const fetcher = useFetcher<{ ok: boolean; message: string }>();
+  const revalidator = useRevalidator();
+  const showToast = useToast();
+  const [params, setParams] = useSearchParams();
+  const [chosen, setChosen] = useState<string[]>(overview.settings.publishedLocationIds);
+  const [buffer, setBuffer] = useState(String(overview.settings.globalBuffer));
+  const running = overview.run?.status === "running";
+
+  useEffect(() => {
+    if (fetcher.state === "idle" && fetcher.data) showToast(fetcher.data.message, { isError: !fetcher.data.ok });
+  }, [fetcher.state, fetcher.data, showToast]);
+  // While a check runs, or pushes are waiting, refresh the figures every second or two.
+  useEffect(() => {
+    if (!running && overview.pendingCount === 0) return;
+    const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), running ? 1000 : 2000);
+    return () => clearInterval(timer);
+  }, [running, overview.pendingCount, revalidator]);
+
+  const progress = overview.run?.total ? Math.min(100, Math.round((overview.run.checked / overview.run.total) * 100)) : running ? 5 : 100;
+
+  return (
+    <Page title="Inventory" subtitle="What the marketplace shows for each SKU, and how fast changes reach it">
+      <Layout>
+        {overview.settings.publishedLocationIds.length === 0 ? (
+          <Layout.Section>
+            <Banner tone="warning" title="No stock is published yet">
+              <p>Choose the Shopify locations whose stock the marketplace may sell, then save.</p>
+            </Banner>
+          </Layout.Section>
+        ) : null}
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="300">
+              <InlineStack align="space-between" blockAlign="center">
+                <Text as="h2" variant="headingMd">Check against the marketplace</Text>
+                <fetcher.Form method="post">
+                  <input type="hidden" name="intent" value="check-now" />
+                  <Button submit loading={fetcher.state !== "idle" && fetcher.formData?.get("intent") === "check-now"} disabled={running}>
+                    Check now
+                  </Button>
+                </fetcher.Form>
+              </InlineStack>
+              {overview.run ? (
+                <BlockStack gap="100">
+                  <ProgressBar progress={progress} tone={overview.run.status === "failed" ? "critical" : "primary"} />
+                  <Text as="p" tone="subdued">
+                    {overview.run.status === "running"
+                      ? `Checked ${overview.run.checked}${overview.run.total ? ` of ${overview.run.total}` : ""} marketplace products; ${overview.run.discrepancies} differences so far.`
+                      : overview.run.status === "failed"
+                        ? `The last check failed: ${overview.run.error ?? "unknown error"}`
+                        : `Last check ${overview.run.finishedAt?.slice(0, 16).replace("T", " ")} UTC: ${overview.run.checked} products, ${overview.run.discrepancies} differences corrected. Checks also run every hour.`}
+                  </Text>
+                </BlockStack>
+              ) : (
+                <Text as="p" tone="subdued">No check has run yet. Checks run every hour, or now with the button.</Text>
+              )}
+              <Text as="p">{overview.pendingCount === 0 ? "Every SKU is up to date on the marketplace." : `${overview.pendingCount} SKUs are waiting to be pushed.`}</Text>
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">Push latency and budget use, last 24 hours</Text>
+              {overview.hours.length === 0 ? (
+                <Text as="p" tone="subdued">No stock pushes in the last day.</Text>
+              ) : (
+                <PushChart hours={overview.hours} limitPerMinute={250} now={now} />
+              )}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <Card padding="0">
+            <BlockStack>
+              <Box padding="400">
+                <Text as="h2" variant="headingMd">Open discrepancies ({overview.discrepancies.length})</Text>
+              </Box>
+              {overview.discrepancies.length === 0 ? (
+                <Box paddingInline="400" paddingBlockEnd="400">
+                  <Text as="p" tone="subdued">None: the marketplace matched Shopify at the last check.</Text>
+                </Box>
+              ) : (
+                <IndexTable
+                  resourceName={{ singular: "discrepancy", plural: "discrepancies" }}
+                  itemCount={overview.discrepancies.length}
+                  selectable={false}
+                  headings={[{ title: "Part number" }, { title: "Should show" }, { title: "Marketplace showed" }, { title: "Open for" }]}
+                >
+                  {overview.discrepancies.map((d, i) => (
+                    <IndexTable.Row id={d.marketplaceSku} key={d.marketplaceSku} position={i}>
+                      <IndexTable.Cell>{d.marketplaceSku}</IndexTable.Cell>
+                      <IndexTable.Cell>{d.expected}</IndexTable.Cell>
+                      <IndexTable.Cell>{d.found}</IndexTable.Cell>
+                      <IndexTable.Cell>{age(d.ageSeconds)}</IndexTable.Cell>
+                    </IndexTable.Row>
+                  ))}
+                </IndexTable>
+              )}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <Card padding="0">
+            <Box padding="400">
+              <InlineStack align="space-between" blockAlign="center">
+                <Text as="h2" variant="headingMd">Published stock</Text>
+                <TextField
+                  label="Search part numbers"
+                  labelHidden
+                  placeholder="Search part numbers"
+                  autoComplete="off"
+                  value={params.get("q") ?? ""}
+                  onChange={(q) => setParams((p) => (p.set("q", q), p.set("page", "1"), p), { replace: true })}
+                />
+              </InlineStack>
+            </Box>
+            {overview.rows.length === 0 ? (
+              <EmptyState heading="Nothing published yet" image="">
+                <p>Map marketplace products to Shopify variants on the SKU mapping page; their stock appears here.</p>
+              </EmptyState>
+            ) : (
+              <IndexTable
+                resourceName={{ singular: "SKU", plural: "SKUs" }}
+                itemCount={overview.rows.length}
+                selectable={false}
+                headings={[{ title: "Part number" }, { title: "Published" }, { title: "Marketplace shows" }, { title: "Last push" }, { title: "Status" }]}
+              >
+                {overview.rows.map((r, i) => (
+                  <IndexTable.Row id={r.marketplaceSku} key={r.marketplaceSku} position={i}>
+                    <IndexTable.Cell>{r.marketplaceSku}</IndexTable.Cell>
+                    <IndexTable.Cell>{r.desired ?? "not published"}</IndexTable.Cell>
+                    <IndexTable.Cell>{r.shown ?? "unknown"}</IndexTable.Cell>
+                    <IndexTable.Cell>{r.lastPushedAt ? `${r.lastPushedAt.slice(0, 19).replace("T", " ")} UTC` : "never"}</IndexTable.Cell>
+                    <IndexTable.Cell>
+                      {r.blocked ? (
+                        <Badge tone="critical">{r.lastError ?? "Refused"}</Badge>
+                      ) : r.waiting ? (
+                        <Badge tone={r.lastError ? "warning" : "info"}>{r.lastError ? "Retrying" : "Waiting"}</Badge>
+                      ) : (
+                        <Badge tone="success">Up to date</Badge>
+                      )}
+                    </IndexTable.Cell>
+                  </IndexTable.Row>
+                ))}
+              </IndexTable>
+            )}
+            <Box padding="300">
+              <Pagination
+                hasPrevious={overview.page > 1}
+                hasNext={overview.page < overview.pageCount}
+                onPrevious={() => setParams((p) => (p.set("page", String(overview.page - 1)), p))}
+                onNext={() => setParams((p) => (p.set("page", String(overview.page + 1)), p))}
+                label={`Page ${overview.page} of ${overview.pageCount}`}
+              />
+            </Box>
+          </Card>
+        </Layout.Section>
+        <Layout.AnnotatedSection
+          id="stock-settings"
+          title="What is published"
+          description="Published quantity = available at the chosen locations minus the buffer, never below zero. A per-SKU buffer on the SKU mapping page replaces this one."
+        >
+          <Card>
+            <fetcher.Form method="post">
+              <input type="hidden" name="intent" value="settings" />
+              {chosen.map((id) => (
+                <input key={id} type="hidden" name="locations" value={id} />
+              ))}
+              <BlockStack gap="300">
+                {locationsError ? <Banner tone="critical">{locationsError}</Banner> : null}
+                <ChoiceList
+                  title="Locations that feed the marketplace"
+                  allowMultiple
+                  choices={locations.map((l) => ({ label: l.name, value: l.id }))}
+                  selected={chosen}
+                  onChange={setChosen}
+                />
+                <TextField label="Units held back per SKU (buffer)" type="number" min={0} autoComplete="off" value={buffer} onChange={setBuffer} name="globalBuffer" />
+                <InlineStack align="end">
+                  <Button submit variant="primary" loading={fetcher.state !== "idle" && fetcher.formData?.get("intent") === "settings"}>
+                    Save
+                  </Button>
+                </InlineStack>
+              </BlockStack>
+            </fetcher.Form>
+          </Card>
+        </Layout.AnnotatedSection>
+      </Layout>
+    </Page>
+  );
+}
