@@ -127,6 +127,7 @@ export async function recordFulfillment(deps: FlowDeps, shop: string, f: Fulfill
           trackingNumber,
           trackingUrl,
           fulfilledAt: f.createdAt ? new Date(f.createdAt) : now,
+          createdAt: now,
           status,
           lastError: notes.length ? notes.join(" ") : null,
         },
