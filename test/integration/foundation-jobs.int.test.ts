@@ -10,8 +10,8 @@ import {
   listJobFailures,
   retryJobFailure,
 } from "../../app/jobs/queue.server";
-import { defineTask, type TaskRegistry } from "../../app/jobs/task";
-import { tasks } from "../../app/jobs/tasks";
+import { defineTask } from "../../app/jobs/task";
+import { tasks, type TaskRegistry } from "../../app/jobs/tasks";
 import { startWorker } from "../../app/jobs/worker.server";
 import { err } from "../../app/lib/result";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
