@@ -29,6 +29,26 @@ export const INVENTORY_LEVELS_QUERY = /* GraphQL */ `#graphql
   }
 `;
 
+/**
+ * The cheap form when the published locations are known (up to three): one level object per
+ * location instead of a connection over every location, about 3 points per item instead of 33.
+ */
+export const INVENTORY_LEVELS_AT_QUERY = /* GraphQL */ `#graphql
+  query StockInventoryLevelsAt($ids: [ID!]!, $l0: ID!, $l1: ID!, $l2: ID!, $has1: Boolean!, $has2: Boolean!) {
+    nodes(ids: $ids) {
+      ... on InventoryItem {
+        id
+        tracked
+        l0: inventoryLevel(locationId: $l0) { quantities(names: ["available"]) { name quantity updatedAt } }
+        l1: inventoryLevel(locationId: $l1) @include(if: $has1) { quantities(names: ["available"]) { name quantity updatedAt } }
+        l2: inventoryLevel(locationId: $l2) @include(if: $has2) { quantities(names: ["available"]) { name quantity updatedAt } }
+      }
+    }
+  }
+`;
+/** Locations the aliased query covers; more fall back to the connection form. */
+export const MAX_ALIASED_LOCATIONS = 3;
+
 export const VARIANTS_PAGE_QUERY = /* GraphQL */ `#graphql
   query StockVariantsPage($first: Int!, $after: String) {
     productVariants(first: $first, after: $after) {
@@ -126,6 +146,13 @@ const LevelsData = z.object({
   ),
 });
 
+const LevelAt = z.object({ quantities: z.array(z.object({ name: z.string(), quantity: z.number().int(), updatedAt: z.string().nullable() })) }).nullable().optional();
+const LevelsAtData = z.object({
+  nodes: z.array(
+    z.object({ id: z.string(), tracked: z.boolean(), l0: LevelAt, l1: LevelAt, l2: LevelAt }).or(z.object({}).strict()).nullable(),
+  ),
+});
+
 const VariantNode = z.object({
   id: z.string(),
   sku: z.string().nullable(),
@@ -204,6 +231,35 @@ export function createInventoryReader(options: InventoryQueriesOptions): Invento
     }
   }
 
+  /** Per item: the item, and per location its level and the quantities list. */
+  async function readLevelsAt(itemGids: readonly string[], locationIds: readonly string[]): Promise<Result<InventoryItemLevels[], ShopifyReadError>> {
+    const perItem = 1 + locationIds.length * 2;
+    const batch = Math.min(250, Math.floor((MAX_QUERY_COST - 1) / perItem));
+    const [l0, l1 = l0, l2 = l0] = locationIds;
+    const out: InventoryItemLevels[] = [];
+    for (let i = 0; i < itemGids.length; i += batch) {
+      const ids = itemGids.slice(i, i + batch);
+      const res = await call(
+        INVENTORY_LEVELS_AT_QUERY,
+        { ids, l0, l1, l2, has1: locationIds.length > 1, has2: locationIds.length > 2 },
+        LevelsAtData,
+        1 + ids.length * perItem,
+      );
+      if (!res.ok) return res;
+      for (const node of res.value.nodes) {
+        if (!node || !("id" in node)) continue;
+        const levels: InventoryItemLevels["levels"] = [];
+        [node.l0, node.l1, node.l2].slice(0, locationIds.length).forEach((level, k) => {
+          if (!level) return; // the item is not stocked there
+          const q = level.quantities.find((x) => x.name === "available");
+          levels.push({ locationId: locationIds[k], available: q?.quantity ?? null, updatedAt: q?.updatedAt ?? null });
+        });
+        out.push({ inventoryItemGid: node.id, tracked: node.tracked, levels });
+      }
+    }
+    return ok(out);
+  }
+
   const toVariant = (v: z.infer<typeof VariantNode>): ShopifyVariantRef => ({
     variantGid: v.id,
     inventoryItemGid: v.inventoryItem.id,
@@ -214,7 +270,10 @@ export function createInventoryReader(options: InventoryQueriesOptions): Invento
   });
 
   return {
-    async readLevels(itemGids) {
+    async readLevels(itemGids, locationIds) {
+      if (locationIds && locationIds.length > 0 && locationIds.length <= MAX_ALIASED_LOCATIONS) {
+        return readLevelsAt(itemGids, locationIds);
+      }
       const out: InventoryItemLevels[] = [];
       for (let i = 0; i < itemGids.length; i += ITEMS_PER_CALL) {
         const ids = itemGids.slice(i, i + ITEMS_PER_CALL);

@@ -20,6 +20,8 @@ const args = Object.fromEntries(
   }),
 );
 const opt = (name: string, fallback: number): number => (typeof args[name] === "number" ? args[name] : fallback);
+/** `--only=rush` (or steady, recon) runs one scenario, for tuning; the JSON line then has nulls. */
+const only = process.argv.slice(2).find((a) => a.startsWith("--only="))?.slice("--only=".length) ?? null;
 const config = {
   steadySkus: opt("steady-skus", 5000),
   steadySeconds: opt("steady-seconds", 120),
@@ -279,9 +281,9 @@ async function reconciliation() {
   return { elapsedS, floorS, peakRssMb: peak.peakRssMb };
 }
 
-const s = await steadyAndAck();
-const r = await rush();
-const c = await reconciliation();
+const s = only === null || only === "steady" ? await steadyAndAck() : null;
+const r = only === null || only === "rush" ? await rush() : null;
+const c = only === null || only === "recon" ? await reconciliation() : null;
 await closeSharedPool();
 await prisma.$disconnect();
 await server.stop();
@@ -289,15 +291,15 @@ await server.stop();
 console.info(
   JSON.stringify({
     bench: "stock",
-    steady_p95_ms: Math.round(s.steady.p95),
-    rush_converge_s: round(r.convergeS, 1),
-    rush_floor_s: round(r.floorS, 1),
-    selloff_p95_s: round(r.selloffP95, 2),
+    steady_p95_ms: s ? Math.round(s.steady.p95) : null,
+    rush_converge_s: r ? round(r.convergeS, 1) : null,
+    rush_floor_s: r ? round(r.floorS, 1) : null,
+    selloff_p95_s: r ? round(r.selloffP95, 2) : null,
     http_429: http429,
-    ack_p99_ms: round(s.ack.p99, 1),
-    recon_50k_s: round(c.elapsedS, 1),
-    recon_floor_s: round(c.floorS, 1),
-    recon_peak_rss_mb: c.peakRssMb,
+    ack_p99_ms: s ? round(s.ack.p99, 1) : null,
+    recon_50k_s: c ? round(c.elapsedS, 1) : null,
+    recon_floor_s: c ? round(c.floorS, 1) : null,
+    recon_peak_rss_mb: c ? c.peakRssMb : null,
   }),
 );
 process.exit(0);

@@ -45,7 +45,7 @@ export class ScriptedInventory implements InventoryReader {
     });
   }
 
-  async readLevels(itemGids: readonly string[]): Promise<Result<InventoryItemLevels[], ShopifyReadError>> {
+  async readLevels(itemGids: readonly string[], _locationIds?: readonly string[]): Promise<Result<InventoryItemLevels[], ShopifyReadError>> {
     if (this.failNext) {
       const error = this.failNext;
       this.failNext = null;

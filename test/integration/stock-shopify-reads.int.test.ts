@@ -37,6 +37,21 @@ describe("inventory queries against the Admin simulator", () => {
     expect(calls.every((c) => !c.throttled && c.errors.length === 0)).toBe(true);
   });
 
+  it("reads only the published locations' levels with the cheap aliased query", async () => {
+    const warehouse = shop.locations.find((l) => l.name === "Warehouse")!.id;
+    sim.control.setAvailable(shop.domain, { sku: shop.variants[1].sku!, location: "Warehouse", available: 3 });
+    const before = sim.control.requests().length;
+    const res = await reader().readLevels(shop.variants.map((v) => v.inventoryItemId), [warehouse]);
+    expect(res.ok).toBe(true);
+    if (!res.ok) return;
+    expect(res.value).toHaveLength(120);
+    const one = res.value.find((i) => i.inventoryItemGid === shop.variants[1].inventoryItemId)!;
+    expect(one.levels).toEqual([{ locationId: warehouse, available: 3, updatedAt: expect.any(String) }]);
+    const calls = sim.control.requests().slice(before);
+    expect(calls).toHaveLength(1);
+    expect(calls[0].requestedQueryCost).toBeLessThan(400);
+  });
+
   it("waits for the cost bucket instead of being throttled", async () => {
     sim.control.setThrottle(shop.domain, { maximumAvailable: 1000, restoreRate: 2000, currentlyAvailable: 0 });
     const res = await reader().readLevels(shop.variants.slice(0, 60).map((v) => v.inventoryItemId));

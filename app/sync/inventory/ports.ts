@@ -27,8 +27,11 @@ export type ShopifyReadError =
  * and obeys the cost throttle (app/shopify-admin/inventory-queries.server.ts).
  */
 export interface InventoryReader {
-  /** Current levels of these inventory items (unknown ids are simply absent from the answer). */
-  readLevels(itemGids: readonly string[]): Promise<Result<InventoryItemLevels[], ShopifyReadError>>;
+  /**
+   * Current levels of these inventory items (unknown ids are simply absent from the answer). With
+   * `locationIds`, only those locations' levels are needed (a much cheaper query).
+   */
+  readLevels(itemGids: readonly string[], locationIds?: readonly string[]): Promise<Result<InventoryItemLevels[], ShopifyReadError>>;
   /** Every variant of the shop, one page at a time, for auto-matching. */
   listVariants(): AsyncIterable<Result<ShopifyVariantRef[], ShopifyReadError>>;
   /** Levels at these locations of every inventory item of the shop, in chunks (bulk operation), for reconciliation. */

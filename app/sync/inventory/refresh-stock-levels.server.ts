@@ -25,8 +25,11 @@ export interface RefreshDeps {
   clock: Clock;
 }
 
-/** Items taken from the refresh queue per round; the reader splits them into GraphQL calls. */
-export const REFRESH_ROUND_SIZE = 250;
+/**
+ * Items taken from the refresh queue per round. Small rounds keep urgent (near-zero) items that
+ * arrive meanwhile from waiting behind a long read, and hand work to the pusher sooner.
+ */
+export const REFRESH_ROUND_SIZE = 100;
 
 export interface RefreshOutcome {
   itemsRead: number;
@@ -79,7 +82,7 @@ export async function readAndRecord(
   if (mappings.length === 0) return ok({ itemsRead: 0, pending: 0 });
   const wanted = [...new Set(mappings.map((m) => m.inventoryItemGid))];
   const readAt = deps.clock.now();
-  const levels = await deps.shopify.readLevels(wanted);
+  const levels = await deps.shopify.readLevels(wanted, settings.publishedLocationIds);
   if (!levels.ok) return levels;
   const byItem = new Map(levels.value.map((l) => [l.inventoryItemGid, l]));
   const dirtiedAt = new Map(items.map((i) => [i.inventoryItemGid, i.dirtiedAt]));
@@ -97,6 +100,8 @@ export async function readAndRecord(
 export async function refreshStockLevels(
   deps: RefreshDeps,
   shop: string,
+  /** Called after each round that left SKUs to push, so pushing starts while reading goes on. */
+  afterRound?: (round: RefreshOutcome) => Promise<void>,
 ): Promise<Result<RefreshOutcome, ShopifyReadError>> {
   const settings = await getStockSettings(deps.db, shop);
   const total: RefreshOutcome = { itemsRead: 0, pending: 0 };
@@ -116,6 +121,7 @@ export async function refreshStockLevels(
     }
     total.itemsRead += outcome.value.itemsRead;
     total.pending += outcome.value.pending;
+    if (afterRound && outcome.value.pending > 0) await afterRound(outcome.value);
   }
 }
 

@@ -42,12 +42,11 @@ export const PUSH_SLICE_MS = 60_000;
 export async function runRefreshJob(ctx: StockJobContext, shop: string): Promise<Result<void, StockJobError>> {
   const shopify = await ctx.runtime.shopify(shop);
   if (!shopify.ok) return shopify;
-  const outcome = await refreshStockLevels({ db: ctx.db, shopify: shopify.value, clock: ctx.clock }, shop);
+  const outcome = await refreshStockLevels({ db: ctx.db, shopify: shopify.value, clock: ctx.clock }, shop, () => enqueuePush(ctx.enqueue, shop));
   if (!outcome.ok) {
     const e = outcome.error;
     return err({ kind: "shopify", retryable: e.retryable, message: e.kind === "throttled" ? "Shopify throttled the read." : e.message });
   }
-  if (outcome.value.pending > 0) await enqueuePush(ctx.enqueue, shop);
   return ok(undefined);
 }
 
