@@ -12,6 +12,8 @@ import { recordFulfillment, type FulfillmentInput } from "../../app/sync/fulfill
 import { sendDispatch } from "../../app/sync/fulfillment/send-dispatch.server";
 import { StoredFulfillment } from "../../app/sync/fulfillment/stored-payloads";
 import { FulfillmentEvent } from "../../app/sync/webhooks/webhook-payloads";
+import { countdown, parseOrderStatus } from "../../extensions/order-status-block/src/order-status";
+import { getOrderMarketplaceStatus } from "../../app/sync/fulfillment/order-status.server";
 import { InMemoryMarketplace, type InMemoryMarketplaceOptions } from "../fakes/in-memory-marketplace";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import type { FulfillmentSnapshot, OrderSnapshot, SeededShop, ShopifySimulator } from "../simulators/shopify/control";
@@ -401,5 +403,26 @@ describe("cancellations", () => {
     expect(failed).toHaveLength(1);
     const tasks = await db.prisma.merchantTask.findMany({ where: { shop, marketplaceOrderId: orderId, kind: "cancellation-failed" } });
     expect(tasks[0].instructions).toContain("Not allowed to change state");
+  });
+});
+
+describe("the order page block", () => {
+  it("reads an order's marketplace status, parcels and tasks as the block parses it", async () => {
+    const { orderId, shopifyOrder } = await linkedOrder();
+    await fulfil(shopifyOrder.id, { company: "Parcel Wizards", number: "PW1" });
+    const status = await getOrderMarketplaceStatus(db.prisma, shop, shopifyOrder.id);
+    const parsed = parseOrderStatus(JSON.parse(JSON.stringify(status)));
+    expect(parsed).toMatchObject({ linked: true, reference: `JL${orderId}`, marketplaceStatus: "acknowledged" });
+    expect(parsed?.dispatches).toEqual([{ status: "blocked-unmapped-carrier", carrier: "Parcel Wizards", trackingNumber: "PW1", units: 3, problem: 'Carrier "Parcel Wizards" is not mapped' }]);
+    expect(parsed?.deadlines.map((d) => d.label)).toEqual(["Acknowledge by"]);
+    expect((await getOrderMarketplaceStatus(db.prisma, shop, "gid://shopify/Order/1")).linked).toBe(false);
+    expect(parseOrderStatus({ error: "x" })).toBeNull();
+  });
+
+  it("shows deadlines as countdowns", () => {
+    const now = Date.parse("2026-06-01T10:00:00Z");
+    expect(countdown("2026-06-01T12:05:00Z", now)).toBe("2 h 5 min left");
+    expect(countdown("2026-06-01T09:30:00Z", now)).toBe("overdue by 30 min");
+    expect(countdown("2026-06-05T10:00:00Z", now)).toBe("4 days left");
   });
 });
