@@ -220,6 +220,14 @@ async function rush() {
   const floorS = (config.rushSkus / config.limit) * 60;
   const selloffP95 = percentile(sellOutLatencies, 95) / 1000;
   log(`rush: converged in ${round(convergeS, 1)} s (floor ${round(floorS, 1)} s, ratio ${round(convergeS / floorS, 2)}), sell-out p95 ${round(selloffP95, 2)} s`);
+  // Where sell-out time went: webhook -> read of Shopify (refresh) -> marketplace accepted (push).
+  const phases = await prisma.publishedStock.findMany({
+    where: { shop: e.shop.domain, marketplaceSku: { in: [...Array(config.rushSellouts).keys()].map(e.partNumber) } },
+    select: { desiredChangedAt: true, desiredReadAt: true, lastPushedAt: true },
+  });
+  const readLag = phases.map((p) => (p.desiredReadAt?.getTime() ?? 0) - (p.desiredChangedAt?.getTime() ?? 0));
+  const pushLag = phases.map((p) => (p.lastPushedAt?.getTime() ?? 0) - (p.desiredReadAt?.getTime() ?? 0));
+  log(`rush sell-outs: change->read p50 ${percentile(readLag, 50)} ms p95 ${percentile(readLag, 95)} ms; read->pushed p50 ${percentile(pushLag, 50)} ms p95 ${percentile(pushLag, 95)} ms`);
   const pushes = e.vs.control.requests().filter((r) => r.method === "PATCH").length;
   log(`rush: ${pushes} stock requests for ${config.rushSkus} SKUs`);
   http429 += e.vs.control.statusCounts()[429] ?? 0;
@@ -284,10 +292,6 @@ async function reconciliation() {
 const s = only === null || only === "steady" ? await steadyAndAck() : null;
 const r = only === null || only === "rush" ? await rush() : null;
 const c = only === null || only === "recon" ? await reconciliation() : null;
-await closeSharedPool();
-await prisma.$disconnect();
-await server.stop();
-
 console.info(
   JSON.stringify({
     bench: "stock",
@@ -302,4 +306,9 @@ console.info(
     recon_peak_rss_mb: c ? c.peakRssMb : null,
   }),
 );
+// Quiet shutdown: the summary above must stay the last line.
+process.on("uncaughtException", () => {});
+await closeSharedPool().catch(() => {});
+await prisma.$disconnect().catch(() => {});
+await server.stop().catch(() => {});
 process.exit(0);

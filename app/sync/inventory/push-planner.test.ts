@@ -40,9 +40,9 @@ describe("ordering by oversell risk", () => {
     expect(orderPending(items, t(10)).map((i) => i.marketplaceSku)).toEqual(["zero", "near", "settled-drop", "recent-drop", "up"]);
   });
 
-  it("serves work that waited a minute before newer riskier work", () => {
-    const items = [p("zero", 3, 0, 70), p("old-increase", 1, 9, 0)];
-    expect(orderPending(items, t(71)).map((i) => i.marketplaceSku)).toEqual(["old-increase", "zero"]);
+  it("serves work that waited a minute before newer riskier work, except sell-outs", () => {
+    const items = [p("drop", 9, 3, 70), p("zero", 3, 0, 70), p("old-increase", 1, 9, 0)];
+    expect(orderPending(items, t(71)).map((i) => i.marketplaceSku)).toEqual(["zero", "old-increase", "drop"]);
   });
 
   it("uses the urgent budget for sell-outs only", () => {

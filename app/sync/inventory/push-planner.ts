@@ -55,14 +55,17 @@ export function riskClass(p: PendingPush): number {
 export const MAX_WAIT_MS = 60_000;
 
 /**
- * Orders pending pushes: overdue ones first (oldest first), then by risk class, then oldest change
- * first. Within a class the SKU whose value has been stable longest goes first: one that is still
+ * Orders pending pushes: sell-outs first (they alone can oversell a unit that is gone), then
+ * overdue ones (oldest first), then by risk class, then oldest change first. Within a class the SKU whose value has been stable longest goes first: one that is still
  * changing (a sale rush on it) would likely need pushing again, so it waits for its value to settle
  * and more of the budget goes to SKUs whose push will stick.
  */
 export function comparePending(now: Date) {
   const overdue = (p: PendingPush) => now.getTime() - p.changedAt.getTime() >= MAX_WAIT_MS;
   return (a: PendingPush, b: PendingPush): number => {
+    const sa = riskClass(a) === 0;
+    const sb = riskClass(b) === 0;
+    if (sa !== sb) return sa ? -1 : 1;
     const oa = overdue(a);
     const ob = overdue(b);
     if (oa !== ob) return oa ? -1 : 1;

@@ -147,6 +147,10 @@ export async function claimPending(
         AND ("claimedUntil" IS NULL OR "claimedUntil" < ${now})
         AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ${now})
       ORDER BY
+        (CASE
+          WHEN "shownQuantity" IS NULL THEN "desiredQuantity" = 0
+          ELSE "desiredQuantity" = 0 AND "shownQuantity" > 0
+        END) DESC,
         ("desiredChangedAt" <= ${overdueBefore}) DESC,
         CASE WHEN "desiredChangedAt" <= ${overdueBefore} THEN "desiredChangedAt" END ASC,
         CASE
