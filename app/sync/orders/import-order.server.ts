@@ -83,6 +83,7 @@ export async function importOrder(deps: ImportOrderDeps, shop: string, recordId:
     if (!created.ok) return created;
     if (created.value === "needs-attention") return ok("needs-attention");
     current = created.value;
+    if (current.step === "acknowledged") return ok("already-done");
   }
   return acknowledge(deps, current);
 }
@@ -141,6 +142,7 @@ async function ensureShopifyOrder(deps: ImportOrderDeps, record: OrderRecord): S
   let backorder = record.shopifyOutcome === "backorder";
   let omitAddress = false;
   let markedAt = record.createAttemptedAt;
+  let ownMarker = false;
   await settle(deps, markedAt);
 
   const maxRetries = deps.maxInJobRetries ?? 4;
@@ -187,12 +189,18 @@ async function ensureShopifyOrder(deps: ImportOrderDeps, record: OrderRecord): S
 
     // Claim the create: only the run that moves the marker from the value it read may send.
     const now = deps.clock.now();
+    // A marker another run wrote less than `settleMs` ago belongs to a run that may be creating
+    // right now (we waited once already; it is still young only if that run is alive and busy).
+    if (!ownMarker && markedAt && now.getTime() - markedAt.getTime() < deps.settleMs) {
+      return err({ kind: "busy", retryable: true, message: "Another worker is creating this order in Shopify." });
+    }
     const claimed = await deps.db.orderRecord.updateMany({
       where: { id: record.id, shopifyOrderGid: null, createAttemptedAt: markedAt },
       data: { createAttemptedAt: now, createAttempts: { increment: 1 }, shopifyOutcome: force ? "forced" : backorder ? "backorder" : "created" },
     });
     if (claimed.count === 0) return err({ kind: "busy", retryable: true, message: "Another worker is creating this order in Shopify." });
     markedAt = now;
+    ownMarker = true;
 
     const [created, createMs] = await timed(() => deps.shopify.createOrder(request));
     if (created.ok) {
@@ -239,8 +247,9 @@ async function recordCreated(
   outcome: string,
 ): Promise<OrderRecord> {
   const lineMap = lines.map((l, i) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity, lineItemGid: shopifyOrder.lineItemGids[i] ?? null }));
-  return deps.db.orderRecord.update({
-    where: { id: record.id },
+  // Only the first run to record the order writes it: a slower run must not move the steps back.
+  await deps.db.orderRecord.updateMany({
+    where: { id: record.id, shopifyOrderGid: null },
     data: {
       shopifyOrderGid: shopifyOrder.gid,
       shopifyOrderName: shopifyOrder.name,
@@ -251,6 +260,7 @@ async function recordCreated(
       lastError: null,
     },
   });
+  return deps.db.orderRecord.findUniqueOrThrow({ where: { id: record.id } });
 }
 
 async function acknowledge(deps: ImportOrderDeps, record: OrderRecord): Promise<Result<ImportOutcome, ImportError>> {
