@@ -2,6 +2,7 @@ import type { CronItem } from "graphile-worker";
 import type { TaskName } from "./tasks";
 import { inventoryCronItems } from "./tasks/inventory";
 import { fulfillmentCronItems } from "./tasks/fulfillment";
+import { ordersCronItems } from "./tasks/orders";
 
 /**
  * Scheduled jobs (polling, reconciliation, housekeeping) on graphile-worker's crontab: each item
@@ -21,4 +22,5 @@ export const cronItems: AppCronItem[] = [
   },
   ...inventoryCronItems,
   ...fulfillmentCronItems,
+  ...ordersCronItems,
 ];

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineTask } from "./task";
 import { inventoryTasks } from "./tasks/inventory";
 import { fulfillmentTasks } from "./tasks/fulfillment";
+import { ordersTasks } from "./tasks/orders";
 
 /**
  * The task registry: job name -> payload schema + handler. Flow helpers add their tasks here.
@@ -22,6 +23,7 @@ export const tasks = {
   }),
   ...inventoryTasks,
   ...fulfillmentTasks,
+  ...ordersTasks,
 };
 
 export type TaskRegistry = Record<string, ReturnType<typeof defineTask>>;
