@@ -60,15 +60,33 @@ await migrateDatabase(databaseUrl);
 process.env.DATABASE_URL = databaseUrl;
 
 const { prisma } = await import("../../app/db.server");
-const { sharedPool, closeSharedPool } = await import("../../app/jobs/pool.server");
+const { closeSharedPool } = await import("../../app/jobs/pool.server");
 const { addJob } = await import("../../app/jobs/queue.server");
-const { createSharedRequestBudget } = await import("../../app/jobs/request-budget.server");
-const { URGENT_RESERVE_PER_MINUTE } = await import("../../app/sync/inventory/production-stock-runtime.server");
 const { startStockE2E } = await import("../integration/stock-e2e-harness");
 
 let http429 = 0;
-const budgetFor = (accountKey: string) => () =>
-  createSharedRequestBudget({ pool: sharedPool(), accountKey, perMinute: config.limit, urgentReserve: URGENT_RESERVE_PER_MINUTE });
+
+/**
+ * The app's worker in its own process, as in production (`npm run worker` beside the web server):
+ * the web side (webhook route) and the simulators stay in this process.
+ */
+async function startWorkerChild(input: { graphqlUrl: string; accessToken: string; accountKey: string }): Promise<{ stop(): Promise<{ peakRssMb: number }> }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "test/bench/stock-worker-child.ts", JSON.stringify({ databaseUrl, ...input })], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const lines = createInterface({ input: child.stdout });
+  const nextLine = () => new Promise<string>((resolve) => lines.once("line", resolve));
+  const ready = await nextLine();
+  if (ready !== "ready") throw new Error(`worker child said ${ready}`);
+  return {
+    async stop() {
+      child.stdin.write("stop\n");
+      const peak = JSON.parse(await nextLine()) as { peakRssMb: number };
+      await once(child, "exit");
+      return peak;
+    },
+  };
+}
 
 /** Polls the marketplace simulator until each expectation holds, recording when it first did. */
 function watcher(show: (partNumber: string) => number | undefined) {
@@ -100,10 +118,11 @@ async function steadyAndAck() {
     stock: 10,
     vsLatencyMs: config.latencyMs,
     vsRateLimit: config.limit,
-    budgetFor: budgetFor("bench-steady"),
     shopifyThrottle: "default",
     startInSync: true,
+    runWorker: false,
   });
+  const worker = await startWorkerChild({ graphqlUrl: e.shopify.graphqlUrl(e.shop.domain), accessToken: e.shop.accessToken, accountKey: "bench-steady" });
   const show = (pn: string) => e.vs.control.getProduct(pn)?.stock;
   const w = watcher(show);
   const level = new Map<number, number>();
@@ -152,6 +171,7 @@ async function steadyAndAck() {
   log(`ack ms: p50 ${round(ack.p50, 1)}, p99 ${round(ack.p99, 1)} (${ack.n} webhooks)`);
   w.stop();
   http429 += e.vs.control.statusCounts()[429] ?? 0;
+  await worker.stop();
   await e.stop();
   return { steady, ack };
 }
@@ -168,10 +188,11 @@ async function rush() {
     stock: startStock,
     vsLatencyMs: config.latencyMs,
     vsRateLimit: config.limit,
-    budgetFor: budgetFor("bench-rush"),
     shopifyThrottle: "default",
     startInSync: true,
+    runWorker: false,
   });
+  const worker = await startWorkerChild({ graphqlUrl: e.shopify.graphqlUrl(e.shop.domain), accessToken: e.shop.accessToken, accountKey: "bench-rush" });
   const show = (pn: string) => e.vs.control.getProduct(pn)?.stock;
   // Warm the product-id cache as a running worker would have it.
   e.shopify.control.setAvailable(e.shop.domain, { sku: e.shop.variants[0].sku!, available: startStock });
@@ -231,6 +252,7 @@ async function rush() {
   const pushes = e.vs.control.requests().filter((r) => r.method === "PATCH").length;
   log(`rush: ${pushes} stock requests for ${config.rushSkus} SKUs`);
   http429 += e.vs.control.statusCounts()[429] ?? 0;
+  await worker.stop();
   await e.stop();
   return { convergeS, floorS, selloffP95 };
 }
@@ -256,16 +278,7 @@ async function reconciliation() {
   while (drifted.size < config.reconDrift) drifted.set(Math.floor(random() * config.reconSkus), Math.floor(random() * 9));
   for (const [i, v] of drifted) e.shopify.control.setAvailable(domain, { sku: e.shop.variants[i].sku!, available: v });
 
-  const child = spawn(process.execPath, ["--import", "tsx", "test/bench/stock-worker-child.ts", JSON.stringify({
-    databaseUrl,
-    graphqlUrl: e.shopify.graphqlUrl(domain),
-    accessToken: e.shop.accessToken,
-    accountKey: "bench-recon",
-  })], { stdio: ["pipe", "pipe", "inherit"] });
-  const lines = createInterface({ input: child.stdout });
-  const nextLine = () => new Promise<string>((resolve) => lines.once("line", resolve));
-  const ready = await nextLine();
-  if (ready !== "ready") throw new Error(`worker child said ${ready}`);
+  const worker = await startWorkerChild({ graphqlUrl: e.shopify.graphqlUrl(domain), accessToken: e.shop.accessToken, accountKey: "bench-recon" });
 
   const before = e.vs.control.requests().length;
   const started = Date.now();
@@ -278,9 +291,7 @@ async function reconciliation() {
   const calls = e.vs.control.requests().length - before;
   const pages = Math.ceil(config.reconSkus / 1000);
   const floorS = ((pages + config.reconDrift) / config.limit) * 60;
-  child.stdin.write("stop\n");
-  const peak = JSON.parse(await nextLine()) as { peakRssMb: number };
-  await once(child, "exit");
+  const peak = await worker.stop();
   log(`reconciliation: ${round(elapsedS, 1)} s (floor ${round(floorS, 1)} s for ${pages} pages + ${config.reconDrift} corrections; ${calls} requests made), worker peak RSS ${peak.peakRssMb} MB`);
   const run = await prisma.stockReconciliationRun.findFirst({ where: { shop: domain }, orderBy: { startedAt: "desc" } });
   log(`reconciliation run: ${run?.status}, ${run?.checked} checked, ${run?.discrepancies} discrepancies`);
