@@ -1,0 +1,186 @@
+/**
+ * Proof of issue 6: the worker process is killed with SIGKILL at random points 20 times while it
+ * imports 500 orders, with 20% of marketplace and Shopify calls failing or throttled (refused,
+ * throttled, or processed with the answer lost). Afterwards every order exists in Shopify exactly
+ * once and was acknowledged exactly once.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addJob } from "../../app/jobs/queue.server";
+import { encryptSecret } from "../../app/lib/crypto.server";
+import { startShopifySimulator } from "../simulators/shopify/server";
+import type { SeededShop, ShopifySimulator } from "../simulators/shopify/control";
+import { startVirtualstockSimulator } from "../simulators/virtualstock/server";
+import type { VirtualstockSimulator } from "../simulators/virtualstock/control";
+import { createTestDatabase, type TestDatabase } from "../setup/database";
+import { startFaultProxy, type FaultProxy } from "./orders-fault-proxy";
+
+const ORDERS = 500;
+const KILLS = 20;
+const SHOP = "sigkill-shop.myshopify.com";
+const PRODUCTS = 20;
+
+let db: TestDatabase;
+let vs: VirtualstockSimulator;
+let shopify: ShopifySimulator;
+let seeded: SeededShop;
+let vsProxy: FaultProxy;
+let shopifyProxy: FaultProxy;
+let child: ChildProcess | null = null;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  vs = await startVirtualstockSimulator({ rateLimitPerMinute: 0, latencyMs: 2 });
+  shopify = await startShopifySimulator();
+  seeded = shopify.control.seedShop({ domain: SHOP, generate: { variants: PRODUCTS, skuPrefix: "SKU-", stockPerLocation: 100_000 } });
+  // Plenty of points: the proxy supplies the throttling, and the test must stay short.
+  shopify.control.setThrottle(SHOP, { maximumAvailable: 20_000, restoreRate: 5_000 });
+  vsProxy = await startFaultProxy({
+    target: vs.url,
+    failureRate: 0.2,
+    exempt: /^\/__control/,
+    throttle: { status: 429, headers: { "retry-after": "0.2" }, body: JSON.stringify({ detail: "Request was throttled. Expected available in 1.0 second." }) },
+  });
+  shopifyProxy = await startFaultProxy({
+    target: shopify.url,
+    failureRate: 0.2,
+    exempt: /^\/__control/,
+    throttle: { status: 429, headers: { "retry-after": "0.1" }, body: JSON.stringify({ errors: [{ message: "Throttled" }] }) },
+  });
+
+  for (let i = 0; i < ORDERS; i++) {
+    const lines = [{ partNumber: partNumber(i % PRODUCTS), quantity: 1 + (i % 3), unitCostPrice: "19.99" }];
+    if (i % 4 === 0) lines.push({ partNumber: partNumber((i + 7) % PRODUCTS), quantity: 1, unitCostPrice: "5.00" });
+    vs.control.seedOrder({ orderReference: `SK-${String(i).padStart(4, "0")}`, lines });
+  }
+  await db.prisma.shop.create({ data: { shop: SHOP, leadTimeDays: 2 } });
+  await db.prisma.skuMapping.createMany({
+    data: seeded.variants.map((v, n) => ({ shop: SHOP, marketplaceSku: partNumber(n), variantGid: v.id, inventoryItemGid: v.inventoryItemId, shopifySku: v.sku, matchMethod: "manual" })),
+  });
+  await db.prisma.marketplaceConnection.create({
+    data: {
+      shop: SHOP,
+      marketplaceId: "john-lewis",
+      environment: "sandbox",
+      baseUrl: vsProxy.url,
+      publicCredentials: { username: "supplier" },
+      secretCredentials: encryptSecret(JSON.stringify({ password: "secret" })),
+      status: "connected",
+    },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  child?.kill("SIGKILL");
+  await Promise.all([vsProxy?.close(), shopifyProxy?.close(), vs?.close(), shopify?.close()]);
+  await db?.drop();
+});
+
+function partNumber(n: number): string {
+  return String(70_000_000 + n);
+}
+
+async function startWorker(): Promise<ChildProcess> {
+  const proc = spawn(process.execPath, ["--import", "tsx", "test/integration/orders-worker-runner.ts"], {
+    env: {
+      ...process.env,
+      DATABASE_URL: db.url,
+      ORDERS_RUNNER_CONFIG: JSON.stringify({
+        shopifyEndpoint: `${shopifyProxy.url}/shops/${SHOP}/admin/api/2026-04/graphql.json`,
+        shopifyToken: seeded.accessToken,
+        settleMs: 300,
+        concurrency: 4,
+        perMinute: 120_000,
+        urgentReserve: 100,
+        marketplaceTimeoutMs: 2_000,
+      }),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let ready = false;
+  const readyPromise = new Promise<void>((resolve, reject) => {
+    proc.stdout?.on("data", (chunk: Buffer) => {
+      if (!ready && chunk.toString().includes("ready")) {
+        ready = true;
+        resolve();
+      }
+    });
+    proc.once("exit", (code) => (ready ? undefined : reject(new Error(`worker exited before ready (${code})`))));
+  });
+  let stderr = "";
+  proc.stderr?.on("data", (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
+  proc.once("exit", (code, signal) => {
+    if (signal !== "SIGKILL" && code !== 0) process.stdout.write(`worker exited ${code}: ${stderr}\n`);
+  });
+  await readyPromise;
+  return proc;
+}
+
+// The cron's job, added as "sync now" does (a poll every second instead of every minute).
+const poll = () => addJob(db.prisma, "orders.poll", { shop: SHOP, trigger: "manual" }, { jobKey: `orders.poll:${SHOP}`, maxAttempts: 3 });
+
+async function acknowledgedCount(): Promise<number> {
+  return db.prisma.orderRecord.count({ where: { shop: SHOP, step: "acknowledged" } });
+}
+
+describe("orders survive SIGKILL at random points", () => {
+  it(`${KILLS} kills during ${ORDERS} orders with 20% faults: each order in Shopify once, acknowledged once`, async () => {
+    const started = Date.now();
+    let killPhase = "";
+    const poller = setInterval(() => void poll().catch(() => {}), 1_000);
+    try {
+      await poll();
+      const progressAtKills: number[] = [];
+      for (let kill = 0; kill < KILLS; kill++) {
+        child = await startWorker();
+        // Random points: anywhere from just after start-up to well into the work.
+        await new Promise((r) => setTimeout(r, 150 + Math.random() * 900));
+        child.kill("SIGKILL");
+        await once(child, "exit");
+        child = null;
+        progressAtKills.push(await acknowledgedCount());
+      }
+      // Kills happened while work was in flight, not after it was all done.
+      expect(progressAtKills[0]).toBeLessThan(ORDERS);
+      killPhase = `kills done after ${((Date.now() - started) / 1000).toFixed(1)} s, acknowledged along the way: ${progressAtKills.join(",")}`;
+
+      child = await startWorker();
+      const deadline = Date.now() + 90_000;
+      while ((await acknowledgedCount()) < ORDERS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    } finally {
+      clearInterval(poller);
+    }
+    child?.kill("SIGTERM");
+
+    // Our records: all 500 acknowledged, none waiting for the merchant.
+    const records = await db.prisma.orderRecord.findMany({ where: { shop: SHOP } });
+    expect(records).toHaveLength(ORDERS);
+    expect(records.filter((r) => r.step !== "acknowledged").map((r) => `${r.reference}:${r.step}:${r.lastError}`)).toEqual([]);
+    expect(await db.prisma.orderException.count({ where: { shop: SHOP, resolvedAt: null } })).toBe(0);
+
+    // Shopify: every marketplace order exactly once, and it is the one we recorded.
+    const inShopify = shopify.control.orders(SHOP);
+    const bySource = new Map<string, string[]>();
+    for (const o of inShopify) bySource.set(o.sourceIdentifier ?? "", [...(bySource.get(o.sourceIdentifier ?? "") ?? []), o.id]);
+    const duplicates = [...bySource].filter(([, ids]) => ids.length !== 1);
+    expect(duplicates).toEqual([]);
+    expect(inShopify).toHaveLength(ORDERS);
+    for (const r of records) expect(bySource.get(r.reference)).toEqual([r.shopifyOrderGid]);
+
+    // The marketplace: every line acknowledged, and exactly one acknowledgement per order reached it.
+    const ackCounts = records.map((r) => vs.control.actionsFor(r.marketplaceOrderId).filter((a) => a.action === "acknowledge" && (a.status ?? 200) < 300).length);
+    expect(ackCounts.filter((n) => n !== 1)).toEqual([]);
+    for (const r of records) expect(Object.values(vs.control.lineStatuses(r.marketplaceOrderId)).every((s) => s === "ORDER_ACK")).toBe(true);
+
+    // The faults really happened on both sides.
+    for (const proxy of [vsProxy, shopifyProxy]) {
+      expect(proxy.counts.refuse + proxy.counts.throttle + proxy.counts["lose-answer"]).toBeGreaterThan(30);
+      expect(proxy.counts["lose-answer"]).toBeGreaterThan(5);
+    }
+    process.stdout.write(
+      `sigkill proof: ${ORDERS} orders, ${KILLS} kills, ${((Date.now() - started) / 1000).toFixed(1)} s (${killPhase}); ` +
+        `faults marketplace ${JSON.stringify(vsProxy.counts)}, shopify ${JSON.stringify(shopifyProxy.counts)}\n`,
+    );
+  }, 240_000);
+});
