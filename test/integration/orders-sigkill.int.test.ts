@@ -17,7 +17,7 @@ import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { startFaultProxy, type FaultProxy } from "./orders-fault-proxy";
 
 const ORDERS = 500;
-const KILLS = 20;
+const KILLS = Number(process.env.ORDERS_PROOF_KILLS ?? 20);
 const SHOP = "sigkill-shop.myshopify.com";
 const PRODUCTS = 20;
 
@@ -90,7 +90,8 @@ async function startWorker(): Promise<ChildProcess> {
         shopifyEndpoint: `${shopifyProxy.url}/shops/${SHOP}/admin/api/2026-04/graphql.json`,
         shopifyToken: seeded.accessToken,
         settleMs: 300,
-        concurrency: 4,
+        concurrency: 8,
+        shopifyBackoffMs: 50,
         perMinute: 120_000,
         urgentReserve: 100,
         marketplaceTimeoutMs: 2_000,
@@ -135,14 +136,14 @@ describe("orders survive SIGKILL at random points", () => {
       for (let kill = 0; kill < KILLS; kill++) {
         child = await startWorker();
         // Random points: anywhere from just after start-up to well into the work.
-        await new Promise((r) => setTimeout(r, 150 + Math.random() * 900));
+        await new Promise((r) => setTimeout(r, 300 + Math.random() * 2_200));
         child.kill("SIGKILL");
         await once(child, "exit");
         child = null;
         progressAtKills.push(await acknowledgedCount());
       }
       // Kills happened while work was in flight, not after it was all done.
-      expect(progressAtKills[0]).toBeLessThan(ORDERS);
+      if (KILLS > 0) expect(progressAtKills[0]).toBeLessThan(ORDERS);
       killPhase = `kills done after ${((Date.now() - started) / 1000).toFixed(1)} s, acknowledged along the way: ${progressAtKills.join(",")}`;
 
       child = await startWorker();
@@ -152,6 +153,12 @@ describe("orders survive SIGKILL at random points", () => {
       clearInterval(poller);
     }
     child?.kill("SIGTERM");
+    if (process.env.ORDERS_PROOF_DEBUG) {
+      const stats = await db.prisma.orderActivity.groupBy({ by: ["action", "outcome"], _avg: { durationMs: true }, _count: true });
+      process.stdout.write(`${JSON.stringify(stats)}\n`);
+      const span = await db.prisma.orderRecord.aggregate({ _min: { createdAt: true }, _max: { acknowledgedAt: true } });
+      process.stdout.write(`${JSON.stringify(span)}\n`);
+    }
 
     // Our records: all 500 acknowledged, none waiting for the merchant.
     const records = await db.prisma.orderRecord.findMany({ where: { shop: SHOP } });

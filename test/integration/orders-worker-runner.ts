@@ -26,6 +26,8 @@ const Config = z.object({
   perMinute: z.number().int().min(1).default(250),
   urgentReserve: z.number().int().min(0).default(10),
   marketplaceTimeoutMs: z.number().int().min(100).default(2_000),
+  /** First retry delay of the Admin client for reads (production: 500 ms). */
+  shopifyBackoffMs: z.number().int().min(1).default(500),
 });
 const config = Config.parse(JSON.parse(process.env.ORDERS_RUNNER_CONFIG ?? "{}"));
 const connectionString = process.env.DATABASE_URL;
@@ -39,7 +41,7 @@ setOrdersRuntime(
     db: prisma,
     settleMs: config.settleMs,
     marketplaceTimeoutMs: config.marketplaceTimeoutMs,
-    adminFor: async (shop) => ordersAdminClients({ shop, accessToken: config.shopifyToken, endpoint: config.shopifyEndpoint }),
+    adminFor: async (shop) => ordersAdminClients({ shop, accessToken: config.shopifyToken, endpoint: config.shopifyEndpoint, backoffBaseMs: config.shopifyBackoffMs }),
     budgetFor: (accountKey, _perMinute) => {
       let budget = budgets.get(accountKey);
       if (!budget) {

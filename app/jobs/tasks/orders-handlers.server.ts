@@ -48,7 +48,7 @@ async function ordersRuntime(context: TaskContext): Promise<OrdersRuntime> {
  * order's steps never run in two workers at once, while orders in other lanes go in parallel.
  * Within a lane graphile-worker takes the lowest priority (nearest deadline) first.
  */
-export const IMPORT_LANES = 4;
+export const IMPORT_LANES = 8;
 
 export function importQueueName(shop: string, orderRecordId: string): string {
   const lane = createHash("sha1").update(orderRecordId).digest().readUInt8(0) % IMPORT_LANES;

@@ -60,7 +60,7 @@ async function defaultAdminFor(db: PrismaClient, shop: string): Promise<ShopifyO
   return ordersAdminClients({ shop, accessToken, endpoint });
 }
 
-export function ordersAdminClients(options: { shop: string; accessToken: string; endpoint?: string }): ShopifyOrdersClients {
+export function ordersAdminClients(options: { shop: string; accessToken: string; endpoint?: string; backoffBaseMs?: number }): ShopifyOrdersClients {
   const admin: AdminClient = createAdminClient(options);
   return { admin, adminNoRetry: createAdminClient({ ...options, maxRetries: 0 }) };
 }
