@@ -11,9 +11,12 @@ import {
   NotConnectedCard,
   QueueCard,
 } from "../components/home-cards";
+import { DispatchAlertBanner } from "../components/fulfillment/dispatch-alert-banner";
 import { retryJobFailure } from "../jobs/queue.server";
 import { checkConnection } from "../sync/connection/connect-marketplace.server";
 import { connectionDeps } from "../sync/connection/connection-deps.server";
+import { getDispatchOverview } from "../sync/fulfillment/dispatch-issues.server";
+import { webFlowDeps } from "../sync/fulfillment/web-deps.server";
 import { getHomeOverview } from "../sync/monitoring/get-home-overview.server";
 import { homeOverviewDeps } from "../sync/monitoring/home-deps.server";
 import {
@@ -25,7 +28,11 @@ import {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { shop } = await requireShop(request);
-  return json(await getHomeOverview(homeOverviewDeps(), shop));
+  const [overview, dispatch] = await Promise.all([
+    getHomeOverview(homeOverviewDeps(), shop),
+    webFlowDeps().then((deps) => getDispatchOverview(deps, shop)),
+  ]);
+  return json({ ...overview, dispatchCounts: dispatch.counts });
 }
 
 const HomeAction = z.discriminatedUnion("intent", [
@@ -46,12 +53,13 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function HomePage() {
-  const { connections, queue, failures } = useLoaderData<typeof loader>();
+  const { connections, queue, failures, dispatchCounts } = useLoaderData<typeof loader>();
   return (
     <Page title="JL Marketplace Sync">
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
+            <DispatchAlertBanner counts={dispatchCounts} />
             {connections.length === 0 ? (
               <NotConnectedCard />
             ) : (
