@@ -3,6 +3,7 @@ import { ok, type Result } from "../../app/lib/result";
 import type { MarketplaceError } from "../../app/marketplace/marketplace-errors";
 import type { AcknowledgeInput } from "../../app/marketplace/marketplace-gateway";
 import { importOrder, type ImportOrderDeps } from "../../app/sync/orders/import-order.server";
+import { getOrderDetail, getOrdersOverview, retryOrder } from "../../app/sync/orders/orders-page.server";
 import { pollOrders } from "../../app/sync/orders/poll-orders.server";
 import { InMemoryMarketplace } from "../fakes/in-memory-marketplace";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
@@ -221,6 +222,31 @@ describe("exceptions", () => {
     await poll();
     expect(await importAll()).toEqual([ok("needs-attention")]);
     expect(await db.prisma.orderException.findFirst({ where: { shop: SHOP } })).toMatchObject({ reason: "insufficient-stock", fixActions: ["retry", "create-anyway"] });
+  });
+});
+
+describe("the orders page", () => {
+  it("filters, shows both sides, and 'create anyway' imports an order with an unknown part number", async () => {
+    marketplace.seedOrder({ reference: "JL-OK", lines: [{ sku: "11111111" }] });
+    marketplace.seedOrder({ reference: "JL-BAD", lines: [{ sku: "99999999", unitPrice: "7.50" }] });
+    await poll();
+    await importAll();
+    const page = { db: db.prisma, enqueueImport: async (_s: string, id: string, o: { priority: number }) => void queued.push({ id, priority: o.priority }), enqueuePoll: async () => {}, now: () => new Date() };
+    const overview = await getOrdersOverview(page, SHOP, "needs-attention");
+    expect(overview.counts).toEqual({ all: 2, "needs-attention": 1, "awaiting-acknowledgement": 0, "awaiting-dispatch": 1 });
+    expect(overview.rows.map((r) => [r.reference, r.openReasons])).toEqual([["JL-BAD", ["unknown-sku"]]]);
+    const done = (await getOrdersOverview(page, SHOP, "awaiting-dispatch")).rows[0];
+    expect(done).toMatchObject({ reference: "JL-OK", shopifyOrderName: shopify.orders[0].name, shopifyOrderUrl: `shopify://admin/orders/${shopify.orders[0].gid.split("/").pop()}` });
+
+    const bad = overview.rows[0];
+    expect(await retryOrder(page, SHOP, bad.id, { force: true })).toEqual(ok(undefined));
+    expect(await importAll()).toEqual([ok("acknowledged")]);
+    expect(shopify.orders[1].request.lines[0]).toMatchObject({ variantGid: null, sku: "99999999", unitPrice: "7.50" });
+    const detail = await getOrderDetail(page, SHOP, bad.id);
+    expect(detail?.order).toMatchObject({ step: "acknowledged", needsAttention: false, shopifyOutcome: "forced" });
+    expect(detail?.exceptions[0]).toMatchObject({ reason: "unknown-sku", resolution: "create-anyway" });
+    expect(detail?.timeline.map((t) => t.action)).toEqual(["exception", "create-anyway", "lookup", "orderCreate", "acknowledge"]);
+    expect(await retryOrder(page, SHOP, bad.id, { force: false })).toEqual({ ok: false, error: { kind: "already-done" } });
   });
 });
 
