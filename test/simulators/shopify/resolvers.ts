@@ -135,6 +135,20 @@ const money = (minor: number, currency: string) => ({ amount: fromMinor(minor), 
 const moneyBag = (minor: number, currency: string) => ({ shopMoney: money(minor, currency), presentmentMoney: money(minor, currency) });
 const count = (n: number) => ({ count: n, precision: "EXACT" });
 
+/**
+ * Variants per SKU, rebuilt only when the variant set changes size (variants are only ever added;
+ * a SKU is never edited in place), so `duplicateSkuCount` costs O(1) per item instead of O(variants).
+ */
+const skuCountCache = new WeakMap<Map<number, Variant>, { size: number; counts: Map<string, number> }>();
+function skuCounts(variants: Map<number, Variant>): Map<string, number> {
+  const cached = skuCountCache.get(variants);
+  if (cached && cached.size === variants.size) return cached.counts;
+  const counts = new Map<string, number>();
+  for (const v of variants.values()) if (v.sku) counts.set(v.sku, (counts.get(v.sku) ?? 0) + 1);
+  skuCountCache.set(variants, { size: variants.size, counts });
+  return counts;
+}
+
 export class Views {
   constructor(private readonly s: ShopState) {}
 
@@ -284,7 +298,8 @@ export class Views {
       requiresShipping: true,
       createdAt: iso(i.createdAt),
       updatedAt: iso(i.updatedAt),
-      duplicateSkuCount: variant?.sku ? [...this.s.variants.values()].filter((x) => x.sku === variant.sku).length - 1 : 0,
+      // Lazy and indexed: a bulk query over every item would otherwise scan every variant per item.
+      duplicateSkuCount: () => (variant?.sku ? skuCounts(this.s.variants).get(variant.sku)! - 1 : 0),
       locationsCount: () => count(levels().length),
       variant: () => (variant ? this.variant(variant) : null),
       inventoryLevel: (a: Args) => {
