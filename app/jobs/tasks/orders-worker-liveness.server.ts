@@ -31,12 +31,13 @@ export async function startWorkerLiveness(options: { connectionString: string; e
     process.stderr.write(`worker liveness connection lost: ${error.message}\n`);
     process.exit(1);
   });
-  const onCreate = ({ worker }: { worker: { workerId: string } }) => {
-    void client.query("select pg_advisory_lock($1, hashtext($2))", [LOCK_CLASS, worker.workerId]);
+  // One connection runs one query at a time: lock and unlock requests are chained.
+  let chain: Promise<unknown> = Promise.resolve();
+  const run = (sql: string, workerId: string) => {
+    chain = chain.then(() => client.query(sql, [LOCK_CLASS, workerId])).catch(() => {});
   };
-  const onStop = ({ worker }: { worker: { workerId: string } }) => {
-    void client.query("select pg_advisory_unlock($1, hashtext($2))", [LOCK_CLASS, worker.workerId]);
-  };
+  const onCreate = ({ worker }: { worker: { workerId: string } }) => run("select pg_advisory_lock($1, hashtext($2))", worker.workerId);
+  const onStop = ({ worker }: { worker: { workerId: string } }) => run("select pg_advisory_unlock($1, hashtext($2))", worker.workerId);
   options.events.on("worker:create", onCreate);
   options.events.on("worker:stop", onStop);
   return {
