@@ -6,8 +6,11 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 import { useEffect } from "react";
 import { z } from "zod";
 import { requireShop } from "../auth.server";
+import { DispatchAlertBanner } from "../components/fulfillment/dispatch-alert-banner";
 import { OrdersTable, PollStatus } from "../components/orders/orders-table";
 import { useToast } from "../components/toast";
+import { getDispatchOverview } from "../sync/fulfillment/dispatch-issues.server";
+import { webFlowDeps } from "../sync/fulfillment/web-deps.server";
 import { getOrdersOverview, syncOrdersNow, type OrdersFilter } from "../sync/orders/orders-page.server";
 import { ordersWebDeps } from "../sync/orders/orders-web-deps.server";
 
@@ -16,7 +19,11 @@ const Filter = z.enum(["all", "needs-attention", "awaiting-acknowledgement", "aw
 export async function loader({ request }: LoaderFunctionArgs) {
   const { shop } = await requireShop(request);
   const filter = Filter.parse(new URL(request.url).searchParams.get("filter") ?? "all");
-  return json({ filter, overview: await getOrdersOverview(ordersWebDeps(), shop, filter) });
+  const [overview, dispatch] = await Promise.all([
+    getOrdersOverview(ordersWebDeps(), shop, filter),
+    webFlowDeps().then((deps) => getDispatchOverview(deps, shop)),
+  ]);
+  return json({ filter, overview, dispatchCounts: dispatch.counts });
 }
 
 const Action = z.object({ intent: z.literal("sync-now") });
@@ -31,7 +38,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function OrdersPage() {
-  const { filter, overview } = useLoaderData<typeof loader>();
+  const { filter, overview, dispatchCounts } = useLoaderData<typeof loader>();
   const [, setSearchParams] = useSearchParams();
   const fetcher = useFetcher<ActionResponse>();
   const toast = useToast();
@@ -52,6 +59,7 @@ export default function OrdersPage() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="300">
+            <DispatchAlertBanner counts={dispatchCounts} />
             <PollStatus poll={overview.poll} />
             <OrdersTable overview={overview} filter={filter} onFilter={(f: OrdersFilter) => setSearchParams(f === "all" ? {} : { filter: f })} />
           </BlockStack>
