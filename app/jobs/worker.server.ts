@@ -1,9 +1,22 @@
+import { EventEmitter } from "node:events";
 import type { PrismaClient } from "@prisma/client";
-import { parseCronItems, run, type CronItem, type JobHelpers, type Logger, type Runner, type Task, type TaskList } from "graphile-worker";
+import pg from "pg";
+import {
+  parseCronItems,
+  run,
+  type CronItem,
+  type JobHelpers,
+  type Logger,
+  type Runner,
+  type Task,
+  type TaskList,
+  type WorkerEvents,
+} from "graphile-worker";
 import { prisma as appPrisma } from "../db.server";
 import { SYSTEM_SHOP, type TaskContext, type TaskDefinition, type TaskError } from "./task";
 import { tasks as appTasks, type TaskRegistry } from "./tasks";
 import { cronItems as appCronItems } from "./cron";
+import { recoverDeadWorkers, startWorkerLiveness } from "./worker-liveness.server";
 
 /** Thrown to graphile-worker for a retryable failure; it reschedules the job with backoff. */
 export class RetryableJobError extends Error {
@@ -25,6 +38,8 @@ export type WorkerOptions = {
   pollInterval?: number;
   /** Tests stop the runner themselves. */
   noHandleSignals?: boolean;
+  /** How often this process looks for jobs locked by dead workers (default 5 s). */
+  recoveryIntervalMs?: number;
 };
 
 /**
@@ -39,15 +54,46 @@ export async function startWorker(options: WorkerOptions): Promise<Runner> {
   for (const [name, definition] of Object.entries(registry)) {
     taskList[name] = wrapTask(name, definition, db);
   }
-  return run({
-    connectionString: options.connectionString,
-    concurrency: options.concurrency ?? 4,
-    taskList,
-    parsedCronItems: parseCronItems(options.cron ?? appCronItems),
-    logger: options.logger,
-    pollInterval: options.pollInterval ?? 2000,
-    noHandleSignals: options.noHandleSignals ?? false,
-  });
+  // Crash recovery: graphile-worker 0.16 keeps a killed worker's jobs locked for 4 hours. Each
+  // process announces its workers through advisory locks and releases the jobs of dead ones.
+  const events = new EventEmitter() as WorkerEvents;
+  const liveness = await startWorkerLiveness({ connectionString: options.connectionString, events });
+  const recoveryPool = new pg.Pool({ connectionString: options.connectionString, max: 1 });
+  recoveryPool.on("error", () => {});
+  const recover = async () => {
+    const dead = await recoverDeadWorkers(recoveryPool).catch(() => []);
+    if (dead.length > 0) options.logger.info(`Released the jobs of ${dead.length} dead worker(s): ${dead.join(", ")}`);
+  };
+  const timer = setInterval(() => void recover(), options.recoveryIntervalMs ?? 5_000);
+  timer.unref();
+  try {
+    const runner = await run({
+      connectionString: options.connectionString,
+      concurrency: options.concurrency ?? 4,
+      taskList,
+      events,
+      parsedCronItems: parseCronItems(options.cron ?? appCronItems),
+      logger: options.logger,
+      pollInterval: options.pollInterval ?? 2000,
+      noHandleSignals: options.noHandleSignals ?? false,
+    });
+    let cleaned: Promise<void> | null = null;
+    const cleanUp = () =>
+      (cleaned ??= (async () => {
+        clearInterval(timer);
+        await liveness.stop().catch(() => {});
+        await recoveryPool.end().catch(() => {});
+      })());
+    void runner.promise.catch(() => {}).finally(cleanUp);
+    // Stopping the runner also closes the liveness connection before the caller goes on (tests
+    // drop their database right after).
+    return { ...runner, stop: async () => { await runner.stop(); await cleanUp(); } };
+  } catch (error) {
+    clearInterval(timer);
+    await liveness.stop().catch(() => {});
+    await recoveryPool.end().catch(() => {});
+    throw error;
+  }
 }
 
 /**

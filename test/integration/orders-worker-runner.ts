@@ -13,7 +13,7 @@ import { z } from "zod";
 import { prisma } from "../../app/db.server";
 import { createSharedRequestBudget } from "../../app/jobs/request-budget.server";
 import { setOrdersRuntime } from "../../app/jobs/tasks/orders-handlers.server";
-import { recoverDeadWorkers, startWorkerLiveness } from "../../app/jobs/tasks/orders-worker-liveness.server";
+import { recoverDeadWorkers, startWorkerLiveness } from "../../app/jobs/worker-liveness.server";
 import { tasks } from "../../app/jobs/tasks";
 import { wrapTask } from "../../app/jobs/worker.server";
 import { createOrdersRuntime, ordersAdminClients } from "../../app/sync/orders/orders-runtime.server";

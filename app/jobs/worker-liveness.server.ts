@@ -6,8 +6,8 @@
  * connection closes). `recoverDeadWorkers` finds lockers whose advisory lock is free and releases
  * their jobs with graphile's own `force_unlock_workers`.
  *
- * Written for the orders flow (whose proof kills the worker 20 times); nothing in it is
- * orders-specific, and it belongs in app/jobs/worker.server.ts (owner: foundation) once adopted.
+ * Every worker process started with `startWorker` takes part (the orders proof kills workers 20
+ * times); a process without the liveness lock would look dead to the others' recovery.
  */
 import type { EventEmitter } from "node:events";
 import pg from "pg";
@@ -27,7 +27,9 @@ export async function startWorkerLiveness(options: { connectionString: string; e
   const client = new pg.Client({ connectionString: options.connectionString, application_name: "worker-liveness" });
   await client.connect();
   // A lost liveness connection means our workers look dead to others: stop rather than run on.
+  let stopping = false;
   client.on("error", (error) => {
+    if (stopping) return;
     process.stderr.write(`worker liveness connection lost: ${error.message}\n`);
     process.exit(1);
   });
@@ -42,6 +44,7 @@ export async function startWorkerLiveness(options: { connectionString: string; e
   options.events.on("worker:stop", onStop);
   return {
     async stop() {
+      stopping = true;
       options.events.off("worker:create", onCreate);
       options.events.off("worker:stop", onStop);
       await client.end();
