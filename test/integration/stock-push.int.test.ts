@@ -126,6 +126,37 @@ describe("refresh then push", () => {
     expect(await claimPending(t.db, SHOP, now, 10, 1000)).toEqual([]);
   });
 
+  it("holds back a SKU whose item has an unread change, unless it is a sell-out or overdue", async () => {
+    const clock = new ManualClock();
+    const now = clock.now();
+    const rows = [
+      { sku: "stale-drop", shown: 10, desired: 8, ago: 5_000 },
+      { sku: "zero", shown: 3, desired: 0, ago: 2_000 },
+      { sku: "old-up", shown: 1, desired: 2, ago: 90_000 },
+      { sku: "clean", shown: 10, desired: 7, ago: 1_000 },
+    ];
+    for (const r of rows) {
+      await t.db.publishedStock.create({
+        data: {
+          shop: SHOP,
+          marketplaceSku: r.sku,
+          inventoryItemGid: `item-${r.sku}`,
+          desiredQuantity: r.desired,
+          shownQuantity: r.shown,
+          desiredChangedAt: new Date(now.getTime() - r.ago),
+          desiredSourceAt: now,
+          desiredReadAt: now,
+        },
+      });
+    }
+    await markItemsDirty(t.db, SHOP, ["item-stale-drop", "item-zero", "item-old-up"], now);
+    const claimed = await claimPending(t.db, SHOP, now, 10, 1000);
+    expect(claimed.map((c) => c.marketplaceSku)).toEqual(["zero", "old-up", "clean"]);
+    // Once the change is read (the dirty row taken), the SKU is pushable again.
+    await t.db.stockDirtyItem.deleteMany({ where: { shop: SHOP } });
+    expect((await claimPending(t.db, SHOP, now, 10, 1000)).map((c) => c.marketplaceSku)).toEqual(["stale-drop"]);
+  });
+
   it("uses the urgent budget for sell-outs only", async () => {
     const clock = new ManualClock();
     const shopify = new ScriptedInventory(clock);

@@ -52,15 +52,14 @@ describe("reconciliation", () => {
     clock.advance(60_000);
     const runId = await startReconciliationRun(t.db, SHOP, "manual");
     const outcome = await reconcileStock({ db: t.db, shopify, marketplace: market, clock }, SHOP, runId);
-    expect(outcome).toMatchObject({ ok: true, value: { marketplaceItems: 3, discrepancies: 1, pending: 1 } });
-    const open = await t.db.stockDiscrepancy.findMany({ where: { shop: SHOP, resolvedAt: null } });
-    expect(open.map((d) => [d.marketplaceSku, d.expectedQuantity, d.marketplaceQuantity])).toEqual([["1001", 1, 5]]);
+    // The page's drift is corrected as soon as the page is compared (one PATCH, no look-up).
+    expect(outcome).toMatchObject({ ok: true, value: { marketplaceItems: 3, discrepancies: 1, corrected: 1, pending: 0 } });
+    const found = await t.db.stockDiscrepancy.findMany({ where: { shop: SHOP } });
+    expect(found.map((d) => [d.marketplaceSku, d.expectedQuantity, d.marketplaceQuantity, d.resolvedAt !== null])).toEqual([["1001", 1, 5, true]]);
     const run = await t.db.stockReconciliationRun.findUniqueOrThrow({ where: { id: runId } });
     expect(run).toMatchObject({ status: "completed", checked: 3, total: 3, discrepancies: 1 });
-
-    await pushStockLevels({ db: t.db, marketplace: market, clock }, SHOP);
     expect(market.stockOf("1001")).toBe(1);
-    expect(await t.db.stockDiscrepancy.count({ where: { shop: SHOP, resolvedAt: null } })).toBe(0);
+    expect(market.stockOf("1002")).toBe(7);
 
     const mappings = await t.db.skuMapping.findMany({ where: { shop: SHOP }, orderBy: { marketplaceSku: "asc" } });
     expect(mappings.map((m) => [m.marketplaceSku, m.variantGid !== null, m.marketplaceKnown])).toEqual([
@@ -81,8 +80,7 @@ describe("reconciliation", () => {
     shopify.set("I1", { L1: 4 });
     const runId = await startReconciliationRun(t.db, SHOP, "manual");
     const outcome = await reconcileStock({ db: t.db, shopify, marketplace: market, clock }, SHOP, runId);
-    expect(outcome).toMatchObject({ ok: true, value: { discrepancies: 1, pending: 1 } });
-    await pushStockLevels({ db: t.db, marketplace: market, clock }, SHOP);
+    expect(outcome).toMatchObject({ ok: true, value: { discrepancies: 1, corrected: 1, pending: 0 } });
     expect(market.stockOf("1001")).toBe(4);
   });
 

@@ -22,6 +22,8 @@ export interface PushOptions {
   maxDurationMs?: number;
   /** Claim lease: longer than a push with its retries inside the adapter can take. */
   leaseMs?: number;
+  /** Push only these SKUs (those on a reconciliation page just listed), else every pending one. */
+  onlySkus?: readonly string[];
 }
 
 export interface PushRunOutcome {
@@ -53,7 +55,7 @@ export async function pushStockLevels(deps: PushDeps, shop: string, options: Pus
   while (deps.clock.now().getTime() - started < maxDurationMs) {
     // One at a time: the budget, not concurrency, sets the pace, and claiming just before sending
     // lets a newer value or a riskier SKU that arrived meanwhile go first.
-    const [claim] = await claimPending(deps.db, shop, deps.clock.now(), 1, leaseMs);
+    const [claim] = await claimPending(deps.db, shop, deps.clock.now(), 1, leaseMs, options.onlySkus ?? null);
     if (!claim) break;
     const priority = budgetPriority(claim);
     const result = await deps.marketplace.pushStock([{ sku: marketplaceSku(claim.marketplaceSku), quantity: claim.desired }], {
@@ -84,6 +86,9 @@ export async function pushStockLevels(deps: PushDeps, shop: string, options: Pus
       : null;
     await failPush(deps.db, shop, claim, { retryAt, message: describeMarketplaceError(error), countAttempt: true });
   }
+  // A restricted run (a reconciliation page) leaves scheduling to the shop's pusher: skip the two
+  // shop-wide queries, which would cost a scan per page.
+  if (options.onlySkus) return out;
   out.remaining = await countDue(deps.db, shop, deps.clock.now());
   out.retryAt = await nextRetryAt(deps.db, shop, deps.clock.now());
   return out;

@@ -9,6 +9,7 @@ import type { MarketplaceError } from "../../marketplace/marketplace-errors";
 import type { MarketplaceGateway } from "../../marketplace/marketplace-gateway";
 import { err, ok, type Result } from "../../lib/result";
 import type { Clock, InventoryReader, ShopifyReadError } from "./ports";
+import { pushStockLevels } from "./push-stock-levels.server";
 import { toReading } from "./refresh-stock-levels.server";
 import { getStockSettings, recordDesired, type Db } from "./stock-store.server";
 
@@ -31,10 +32,15 @@ export interface ReconcileOutcome {
   discrepancies: number;
   /** SKUs now waiting for a corrective push. */
   pending: number;
+  /** Corrections pushed during the run (the rest are left to the pusher). */
+  corrected: number;
 }
 
 /** Marketplace page size asked for (the adapter clamps it to the platform's maximum). */
 export const LIST_PAGE_SIZE = 1000;
+
+/** A page with massive drift hands the rest to the pusher rather than stalling the listing. */
+const PAGE_PUSH_MAX_MS = 60_000;
 
 export async function startReconciliationRun(db: Db, shop: string, trigger: "schedule" | "manual" | "bench"): Promise<string> {
   const run = await db.stockReconciliationRun.create({ data: { shop, status: "running", trigger } });
@@ -73,7 +79,7 @@ async function run(deps: ReconcileDeps, shop: string, runId: string): Promise<Re
   if (settings.publishedLocationIds.length === 0) {
     return err({ kind: "no-locations", message: "Choose at least one location to publish stock from." });
   }
-  const out: ReconcileOutcome = { runId, shopifyItems: 0, marketplaceItems: 0, discrepancies: 0, pending: 0 };
+  const out: ReconcileOutcome = { runId, shopifyItems: 0, marketplaceItems: 0, discrepancies: 0, pending: 0, corrected: 0 };
 
   // 1. Shopify: refresh every mapped SKU's desired quantity (version-guarded, so a webhook-driven
   //    reading that is newer than this bulk snapshot keeps winning).
@@ -104,6 +110,16 @@ async function run(deps: ReconcileDeps, shop: string, runId: string): Promise<Re
     if (items.length > 0) {
       out.discrepancies += await comparePage(db, shop, runId, items, pageReadAt);
       await rememberMarketplaceProducts(db, shop, items, pageReadAt);
+      // Correct this page's drift now, while the adapter still knows these products' ids from the
+      // listing: after a 50,000-product listing its id cache (10,000 entries) only holds the last
+      // pages, and each push for an earlier page would first cost a look-up request. It also
+      // starts the corrections 50 pages sooner. Failures are left to the pusher's retries.
+      const pushed = await pushStockLevels(
+        { db, marketplace: deps.marketplace, clock: deps.clock },
+        shop,
+        { onlySkus: items.map((i) => i.sku), maxDurationMs: PAGE_PUSH_MAX_MS },
+      );
+      out.corrected += pushed.pushed;
     }
     out.marketplaceItems += items.length;
     await db.stockReconciliationRun.update({

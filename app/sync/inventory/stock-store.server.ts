@@ -4,7 +4,7 @@
  * statements use arrays (unnest) so one refresh or one reconciliation page is a few round trips,
  * not one per SKU.
  */
-import type { PrismaClient } from "@prisma/client";
+import { Prisma, type PrismaClient } from "@prisma/client";
 import { NEAR_ZERO, MAX_WAIT_MS } from "./push-planner";
 
 export type Db = PrismaClient;
@@ -114,6 +114,23 @@ export async function recordDesired(db: Db, shop: string, readings: readonly Des
   return rows.filter((r) => r.pending).length;
 }
 
+/**
+ * Claimable only once its value is settled: a SKU whose inventory item has an unread change (a
+ * StockDirtyItem row) holds a value we already know is stale, and pushing it would cost a request
+ * that the coming read makes worthless (in a sale rush, about one wasted push in six). Sell-outs
+ * still go at once (a stale zero errs on the safe side) and so does work overdue, so a SKU that
+ * never stops changing is not starved. Used inside a query on "PublishedStock".
+ */
+function settledOrUrgent(overdueBefore: Date) {
+  return Prisma.sql`(
+    ("desiredQuantity" = 0 AND ("shownQuantity" IS NULL OR "shownQuantity" > 0))
+    OR "desiredChangedAt" <= ${overdueBefore}
+    OR NOT EXISTS (
+      SELECT 1 FROM "StockDirtyItem" d
+      WHERE d."shop" = "PublishedStock"."shop" AND d."inventoryItemGid" = "PublishedStock"."inventoryItemGid"
+    ))`;
+}
+
 /** A SKU claimed for pushing, with the value to push as it was when claimed. */
 export interface ClaimedPush {
   marketplaceSku: string;
@@ -134,6 +151,8 @@ export async function claimPending(
   now: Date,
   limit: number,
   leaseMs: number,
+  /** Only these SKUs (a reconciliation pushing the page it just compared), else any. */
+  onlySkus: readonly string[] | null = null,
 ): Promise<ClaimedPush[]> {
   const overdueBefore = new Date(now.getTime() - MAX_WAIT_MS);
   const leaseUntil = new Date(now.getTime() + leaseMs);
@@ -146,6 +165,8 @@ export async function claimPending(
         AND NOT "blocked"
         AND ("claimedUntil" IS NULL OR "claimedUntil" < ${now})
         AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ${now})
+        AND (${onlySkus === null} OR "marketplaceSku" = ANY(${onlySkus ?? []}::text[]))
+        AND ${settledOrUrgent(overdueBefore)}
       ORDER BY
         (CASE
           WHEN "shownQuantity" IS NULL THEN "desiredQuantity" = 0
@@ -241,6 +262,7 @@ export async function countDue(db: Db, shop: string, now: Date): Promise<number>
     SELECT count(*) AS n FROM "PublishedStock"
     WHERE "shop" = ${shop} AND "desiredQuantity" IS NOT NULL AND "desiredQuantity" IS DISTINCT FROM "shownQuantity"
       AND NOT "blocked" AND ("claimedUntil" IS NULL OR "claimedUntil" < ${now})
-      AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ${now})`;
+      AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ${now})
+      AND ${settledOrUrgent(new Date(now.getTime() - MAX_WAIT_MS))}`;
   return Number(rows[0]?.n ?? 0);
 }
