@@ -3,6 +3,7 @@ import { defineTask } from "./task";
 import { inventoryTasks } from "./tasks/inventory";
 import { fulfillmentTasks } from "./tasks/fulfillment";
 import { ordersTasks } from "./tasks/orders";
+import { onboardingTasks } from "./tasks/onboarding";
 
 /**
  * The task registry: job name -> payload schema + handler. Flow helpers add their tasks here.
@@ -24,6 +25,7 @@ export const tasks = {
   ...inventoryTasks,
   ...fulfillmentTasks,
   ...ordersTasks,
+  ...onboardingTasks,
 };
 
 export type TaskRegistry = Record<string, ReturnType<typeof defineTask>>;

@@ -12,6 +12,8 @@ import {
   QueueCard,
 } from "../components/home-cards";
 import { DispatchAlertBanner } from "../components/fulfillment/dispatch-alert-banner";
+import { FirstSyncCard } from "../components/onboarding/first-sync-card";
+import { prisma } from "../db.server";
 import { retryJobFailure } from "../jobs/queue.server";
 import { checkConnection } from "../sync/connection/connect-marketplace.server";
 import { connectionDeps } from "../sync/connection/connection-deps.server";
@@ -19,6 +21,7 @@ import { getDispatchOverview } from "../sync/fulfillment/dispatch-issues.server"
 import { webFlowDeps } from "../sync/fulfillment/web-deps.server";
 import { getHomeOverview } from "../sync/monitoring/get-home-overview.server";
 import { homeOverviewDeps } from "../sync/monitoring/home-deps.server";
+import { getOnboardingProgress } from "../sync/onboarding/get-onboarding-progress.server";
 import {
   checkResponse,
   invalidHomeAction,
@@ -28,11 +31,12 @@ import {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { shop } = await requireShop(request);
-  const [overview, dispatch] = await Promise.all([
+  const [overview, dispatch, firstSync] = await Promise.all([
     getHomeOverview(homeOverviewDeps(), shop),
     webFlowDeps().then((deps) => getDispatchOverview(deps, shop)),
+    getOnboardingProgress(prisma, shop),
   ]);
-  return json({ ...overview, dispatchCounts: dispatch.counts });
+  return json({ ...overview, dispatchCounts: dispatch.counts, firstSync });
 }
 
 const HomeAction = z.discriminatedUnion("intent", [
@@ -53,7 +57,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function HomePage() {
-  const { connections, queue, failures, dispatchCounts } = useLoaderData<typeof loader>();
+  const { connections, queue, failures, dispatchCounts, firstSync } = useLoaderData<typeof loader>();
   return (
     <Page title="JL Marketplace Sync">
       <Layout>
@@ -67,6 +71,7 @@ export default function HomePage() {
                 <ConnectionHealthCard key={connection.marketplaceId} connection={connection} />
               ))
             )}
+            {firstSync && connections.length > 0 ? <FirstSyncCard progress={firstSync} /> : null}
             <FailuresCard failures={failures} />
           </BlockStack>
         </Layout.Section>

@@ -128,6 +128,24 @@ describe("connectMarketplace", () => {
     expect(JSON.stringify(memory.audit)).not.toContain("s3cret");
   });
 
+  it("tells onConnected about a saved connection (created, then changed), and never about a failed test", async () => {
+    const { deps, marketplace } = setup(ok({ accountName: "Acme Supplies", details: [] }));
+    const events: unknown[] = [];
+    const withHook: ConnectionDeps = { ...deps, onConnected: async (event) => void events.push(event) };
+
+    marketplace.answerWith(err(unauthorized("bad login")));
+    await connectMarketplace(withHook, shop, input(), "merchant");
+    expect(events).toEqual([]);
+
+    marketplace.answerWith(connected);
+    await connectMarketplace(withHook, shop, input(), "merchant");
+    await connectMarketplace(withHook, shop, input({ credentials: { username: "acme", password: "" } }), "merchant");
+    expect(events).toEqual([
+      { shop, marketplaceId: "john-lewis", created: true },
+      { shop, marketplaceId: "john-lewis", created: false },
+    ]);
+  });
+
   it("uses the advanced URL override instead of the catalogue's", async () => {
     const { deps, marketplace, memory } = setup(connected);
     await connectMarketplace(deps, shop, input({ baseUrlOverride: "http://127.0.0.1:4010" }), "merchant");

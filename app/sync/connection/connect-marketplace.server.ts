@@ -26,6 +26,12 @@ export interface ConnectionDeps {
   encryptSecret(plain: string): string;
   decryptSecret(cipher: string): string;
   clock(): Date;
+  /**
+   * Called after a connection is saved (created or changed), e.g. to queue the first sync. The
+   * first sync is a no-op once it has finished, so calling it on every save also recovers a first
+   * save whose hook failed.
+   */
+  onConnected?(event: { shop: ShopDomain; marketplaceId: string; created: boolean }): Promise<void>;
 }
 
 export type ConnectError =
@@ -118,6 +124,7 @@ export async function connectMarketplace(
     after: { ...auditView(connection), secretsChanged },
     at: now,
   });
+  await deps.onConnected?.({ shop, marketplaceId: option.id, created: !existing });
   return ok({ info: tested.value, updated: existing !== null });
 }
 

@@ -1,4 +1,6 @@
 import { prisma } from "../../db.server";
+import { enqueueJob } from "../../jobs/queue.server";
+import { firstSyncJobOptions } from "../../jobs/tasks/onboarding";
 import { decryptSecret, encryptSecret } from "../../lib/crypto.server";
 import { createMarketplaceGateway } from "../../marketplace/create-gateway.server";
 import { unlimitedBudget } from "../../marketplace/request-budget";
@@ -25,5 +27,7 @@ export function connectionDeps(): ConnectionDeps {
     encryptSecret,
     decryptSecret,
     clock: () => new Date(),
+    // The first sync links products and starts stock and orders (app/sync/onboarding).
+    onConnected: ({ shop }) => enqueueJob(undefined, "onboarding.first-sync", { shop }, firstSyncJobOptions(shop)),
   };
 }
