@@ -286,9 +286,20 @@ async function reconciliation() {
   const show = (pn: string) => e.vs.control.getProduct(pn)?.stock;
   const w = watcher(show);
   await Promise.all([...drifted].map(([i, v]) => w.expect(e.partNumber(i), v)));
+  // Corrections are pushed page by page, so the drift can be healed before the listing ends: the
+  // reconciliation is done when both are.
+  while ((await prisma.stockReconciliationRun.findFirst({ where: { shop: domain, status: "running" } })) !== null || !(await prisma.stockReconciliationRun.findFirst({ where: { shop: domain } }))) {
+    await sleep(20);
+  }
   const elapsedS = (Date.now() - started) / 1000;
   w.stop();
-  const calls = e.vs.control.requests().length - before;
+  const made = e.vs.control.requests().slice(before);
+  const calls = made.length;
+  // Where the time went: before the first marketplace call the run reads Shopify (bulk operation)
+  // and records every desired quantity; after it, the budget sets the pace.
+  if (made.length > 0) {
+    log(`reconciliation: first marketplace request after ${round((made[0].at - started) / 1000, 1)} s, last after ${round((made[made.length - 1].at - started) / 1000, 1)} s (${made.filter((r) => r.method === "GET").length} GET, ${made.filter((r) => r.method === "PATCH").length} PATCH)`);
+  }
   const pages = Math.ceil(config.reconSkus / 1000);
   const floorS = ((pages + config.reconDrift) / config.limit) * 60;
   const peak = await worker.stop();
