@@ -32,6 +32,8 @@ import type {
   WebhookTopic,
 } from "../test/simulators/shopify/control";
 import { startShopifySimulator } from "../test/simulators/shopify/server";
+import { remoteShopifyControl } from "../test/simulators/shopify/remote-control";
+import { connectVirtualstockControl } from "../test/simulators/virtualstock/remote-control";
 
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), "..");
 const BIN = join(ROOT, "node_modules", ".bin");
@@ -201,21 +203,26 @@ interface DemoCatalogue {
 function demoCatalogue(): DemoCatalogue {
   const random = sequence(20261123);
   const shopify: ShopifySeedProduct[] = [];
-  const variants: { sku: string; barcode: string; title: string; price: string }[] = [];
+  const variants: { sku: string; barcode: string; title: string; price: string; total: number }[] = [];
   for (let p = 0; p < 75; p++) {
     const name = `${PRODUCTS[p % PRODUCTS.length]}${p >= PRODUCTS.length ? ` ${Math.floor(p / PRODUCTS.length) + 1}` : ""}`;
     const price = `${12 + random(60)}.${random(2) ? "00" : "50"}`;
     const productVariants = COLOURS.map((colour, c) => {
       const sku = `HB-${String(p + 1).padStart(3, "0")}-${colour.slice(0, 3).toUpperCase()}`;
       const barcode = ean13(`50${String(p * 10 + c).padStart(10, "0")}`);
-      variants.push({ sku, barcode, title: `${name} - ${colour}`, price });
       const warehouse = random(5) === 0 ? 0 : random(40);
       const shopFloor = random(3) === 0 ? 0 : random(8);
+      variants.push({ sku, barcode, title: `${name} - ${colour}`, price, total: warehouse + shopFloor });
       return { sku, barcode, title: colour, price, stock: { Warehouse: warehouse, "Shop floor": shopFloor } };
     });
     shopify.push({ title: name, tags: ["john-lewis"], variants: productVariants });
   }
 
+  // The marketplace already shows roughly what the store had (the merchant's last upload): every
+  // eighth product has drifted, which the first sync's reconciliation corrects. The rest is right,
+  // so a stock change made in the demo goes out at once instead of queueing behind a backlog.
+  const shown = (variant: (typeof variants)[number], index: number) =>
+    index % 8 === 3 ? (variant.total + 1 + random(6)) % 30 : variant.total;
   const marketplace: VsSeedProduct[] = [];
   variants.forEach((variant, index) => {
     if (index < 240) {
@@ -224,7 +231,7 @@ function demoCatalogue(): DemoCatalogue {
         name: variant.title,
         supplierSku: variant.sku,
         tradedCode: variant.barcode,
-        stock: random(4) === 0 ? random(20) : 0,
+        stock: shown(variant, index),
         publishingForMs: index === 7 || index === 123 ? 10 * 60_000 : undefined,
       });
     } else if (index < 270) {
@@ -233,7 +240,7 @@ function demoCatalogue(): DemoCatalogue {
         name: variant.title,
         supplierSku: null,
         tradedCode: variant.barcode,
-        stock: 0,
+        stock: shown(variant, index),
       });
     }
   });
@@ -522,11 +529,31 @@ Demo ready in ${((Date.now() - started) / 1000).toFixed(1)} s.
   Open the app:            ${stack.appUrl}/app
   Demo shop:               ${stack.shop} (Shopify simulator at ${stack.shopifyUrl})
 
-  Connect the marketplace in Settings with:
+1. Connect the marketplace in Settings with:
     Marketplace            John Lewis Marketplace, Sandbox
     Username               ${stack.credentials.username}
     Password               ${stack.credentials.password}
     Advanced > API base URL ${stack.virtualstockUrl}
+   The first sync then picks the locations, links 270 of the 280 marketplace products and starts
+   stock and orders (Home shows its progress). The 5 waiting orders reach Shopify and Orders,
+   acknowledged, within a minute.
+
+2. Then, from another terminal:
+    New marketplace order     npm run demo -- order HB-005-SAG
+                              (in Shopify and on Orders, acknowledged, within a minute)
+    Change stock in Shopify   npm run demo -- stock HB-005-SAG 12
+                              (on the marketplace and on Inventory within seconds)
+    Fulfil an order           npm run demo -- fulfil <JL order reference> "Royal Mail"
+                              (a carrier used for the first time is mapped once on Carrier
+                              mappings; then the dispatch is confirmed within seconds)
+   The same with curl:
+    curl -X POST ${stack.virtualstockUrl}/__control/seed-order -H 'content-type: application/json' \\
+      -d '{"order":{"lines":[{"partNumber":"HB-005-SAG","quantity":1}]}}'
+    curl -X POST ${stack.shopifyUrl}/__control/setAvailable -H 'content-type: application/json' \\
+      -d '["${stack.shop}",{"sku":"HB-005-SAG","location":"Warehouse","available":12}]'
+    curl -X POST ${stack.shopifyUrl}/__control/orders -d '["${stack.shop}"]'   (find the order's id)
+    curl -X POST ${stack.shopifyUrl}/__control/fulfill -H 'content-type: application/json' \\
+      -d '["${stack.shop}","<order id>",{"company":"Royal Mail","number":"RM123456785GB"}]'
 
 Press Ctrl-C to stop.
 `);
@@ -547,6 +574,55 @@ Press Ctrl-C to stop.
   process.on("disconnect", shutdown);
   process.on("SIGTERM", shutdown);
   if (stopRequested || !process.connected) shutdown();
+}
+
+/**
+ * `npm run demo -- <command>`: acts on a running demo the way a customer or the merchant would,
+ * through the simulators' control APIs (the demo's fixed ports, from PORT as the demo uses it).
+ */
+async function demoCommand(args: string[]): Promise<void> {
+  const cli = CliEnv.parse(process.env);
+  const virtualstock = connectVirtualstockControl(`http://127.0.0.1:${cli.PORT + 1}`);
+  const shopify = remoteShopifyControl(`http://127.0.0.1:${cli.PORT + 2}`);
+  const [command, ...rest] = args;
+  switch (command) {
+    case "order": {
+      const partNumbers = rest.length > 0 ? rest : ["HB-005-SAG"];
+      const reference = `JL${String(Date.now()).slice(-8)}`;
+      const order = await virtualstock.seedOrder({
+        orderReference: reference,
+        lines: partNumbers.map((partNumber, i) => ({ partNumber, quantity: 1, unitCostPrice: "20.00", lineReference: String(i + 1) })),
+        currencyCode: "GBP",
+      });
+      console.log(`Placed marketplace order ${order.orderReference} (${partNumbers.join(", ")}). Watch ${`http://127.0.0.1:${cli.PORT}/app/orders`}.`);
+      return;
+    }
+    case "stock": {
+      const [sku, quantity, location = "Warehouse"] = rest;
+      const available = Number(quantity);
+      if (!sku || !Number.isInteger(available)) throw new Error("Usage: npm run demo -- stock <SKU> <available> [location]");
+      const level = await shopify.setAvailable(cli.DEMO_SHOP, { sku, location, available });
+      console.log(`Set ${sku} at ${location} to ${available} in Shopify (${JSON.stringify(level)}).`);
+      return;
+    }
+    case "fulfil":
+    case "fulfill": {
+      const [reference, company = "Royal Mail"] = rest;
+      if (!reference) throw new Error('Usage: npm run demo -- fulfil <JL order reference> ["carrier"]');
+      const orders = await shopify.orders(cli.DEMO_SHOP);
+      const order = orders.find((o) => o.sourceIdentifier === reference);
+      if (!order) {
+        const known = orders.flatMap((o) => (o.sourceIdentifier ? [o.sourceIdentifier] : [])).join(", ");
+        throw new Error(`No Shopify order for ${reference} yet. Imported marketplace orders: ${known || "none"}.`);
+      }
+      const number = `RM${String(Date.now()).slice(-9)}GB`;
+      await shopify.fulfill(cli.DEMO_SHOP, order.id, { company, number });
+      console.log(`Fulfilled ${order.name} (${reference}) with ${company}, tracking ${number}. Watch http://127.0.0.1:${cli.PORT}/app/dispatches.`);
+      return;
+    }
+    default:
+      throw new Error(`Unknown demo command "${command}". Try: order [part number...], stock <SKU> <available> [location], fulfil <reference> ["carrier"].`);
+  }
 }
 
 /**
@@ -580,11 +656,14 @@ function supervise(): void {
 
 const isEntryPoint = process.argv[1] !== undefined && resolve(process.argv[1]) === resolve(ROOT, "scripts", "demo.ts");
 if (isEntryPoint) {
+  const command = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
   const run = process.argv.includes("--serve-app")
     ? serveApp()
     : process.argv.includes("--inner")
       ? main()
-      : Promise.resolve(supervise());
+      : command.length > 0
+        ? demoCommand(command)
+        : Promise.resolve(supervise());
   run.catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);

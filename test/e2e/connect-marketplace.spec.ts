@@ -1,4 +1,4 @@
-import { expectGone, expectNoText, expectText, type Journey } from "./harness";
+import { expectGone, expectNoText, expectText, waitForReload, type Journey } from "./harness";
 
 /**
  * The merchant's first steps: the home page says nothing is connected; in Settings a wrong address
@@ -79,6 +79,22 @@ export const journeys: Journey[] = [
       await expectText(page, "Connection healthy");
       await expectText(page, "Connected", { exact: true });
       await expectGone(page, "The marketplace is having problems");
+    },
+  },
+  {
+    // Runs after the connection above: the first sync chose the locations and linked products.
+    name: "the first sync after connecting chooses the locations and matches the products",
+    async run({ page, stack, screenshot }) {
+      await page.goto(`${stack.appUrl}/app`);
+      await waitForReload(page, /First sync: matched \d+ of \d+ products/, 60_000);
+      // The demo lists 280 products: 270 are the store's (240 by SKU, 30 by barcode), 10 are not.
+      await expectText(page, "First sync: matched 270 of 280 products; 10 need a manual mapping.");
+      await expectText(page, "Stock is published from Warehouse and Shop floor");
+      await screenshot("e2e-home-first-sync");
+
+      await page.getByRole("link", { name: "Map the rest" }).click();
+      await page.waitForURL(/\/app\/mappings\/skus/);
+      await expectText(page, "89500000");
     },
   },
 ];

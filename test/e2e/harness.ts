@@ -45,3 +45,37 @@ export async function expectGone(page: Page, text: string | RegExp, timeoutMs = 
     throw new Error(`Expected ${String(text)} to disappear from ${page.url()}`);
   }
 }
+
+/** Connects the demo's marketplace in Settings unless an earlier journey already did. */
+export async function ensureConnected({ page, stack }: { page: Page; stack: DemoStack }): Promise<void> {
+  await page.goto(`${stack.appUrl}/app/settings`);
+  if ((await page.getByText("Change connection").count()) > 0) return;
+  await page.getByLabel("Virtualstock API username").fill(stack.credentials.username);
+  await page.getByLabel("Virtualstock API password").fill(stack.credentials.password);
+  await page.getByRole("button", { name: "Advanced" }).click();
+  await page.getByLabel("API base URL").fill(stack.virtualstockUrl);
+  await page.getByRole("button", { name: "Test and connect" }).click();
+  await expectText(page, "Connected to John Lewis Marketplace");
+}
+
+/** Polls a probe of the simulators' state until it returns something truthy. */
+export async function waitFor<T>(what: string, probe: () => T | undefined | null | false, timeoutMs: number): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Reloads the page until the text shows (background work lands between reloads). */
+export async function waitForReload(page: Page, text: string | RegExp, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if ((await page.getByText(text).count()) > 0) return;
+    if (Date.now() > until) throw new Error(`Expected to see ${String(text)} on ${page.url()} within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 1000));
+    await page.reload();
+  }
+}

@@ -7,7 +7,8 @@ const RUNNING_STEP: Record<string, string> = {
   none: "Choosing the locations stock is published from",
   locations: "Loading the marketplace's product list",
   catalogue: "Matching marketplace products to your Shopify variants",
-  match: "Starting stock and orders",
+  match: "Comparing stock with the marketplace and correcting differences",
+  stock: "Releasing orders that waited for a mapping",
 };
 
 /**
@@ -69,6 +70,6 @@ export function FirstSyncCard({ progress }: { progress: OnboardingProgress }) {
 }
 
 function progressPercent(lastStep: OnboardingProgress["lastStep"]): number {
-  const order = [null, "locations", "catalogue", "match", "release"];
+  const order = [null, "locations", "catalogue", "match", "stock", "release"];
   return Math.round((order.indexOf(lastStep) / (order.length - 1)) * 100);
 }

@@ -10,7 +10,6 @@ import { err, ok } from "../../lib/result";
 import { ADMIN_API_VERSION, createAdminClient } from "../../shopify-admin/admin-client.server";
 import { createInventoryReader } from "../../shopify-admin/inventory-queries.server";
 import { updateStockSettings } from "../../sync/inventory/get-inventory-overview.server";
-import { enqueuePush, enqueueRefresh } from "../../sync/inventory/handle-inventory-webhook.server";
 import { autoMatchSkus } from "../../sync/inventory/manage-sku-mappings.server";
 import { runReconcileJob, type StockRuntime } from "../../sync/inventory/stock-jobs.server";
 import { adminTransport } from "../../sync/inventory/stock-runtime.server";
@@ -56,10 +55,6 @@ export const firstSyncTask: TaskHandler<{ shop: string }> = async ({ shop }, con
     saveLocations: (ids, actor) => updateStockSettings(context.db, shop, actor, { publishedLocationIds: ids, globalBuffer: 0 }, context.now()),
     reconcile: () => runReconcileJob(stock, { shop, trigger: "manual" }).then((r) => (r.ok ? ok(r.value) : err(r.error))),
     autoMatch: (actor) => autoMatchSkus({ db: context.db, shopify: reader, now: context.now() }, shop, actor),
-    startStockFlow: async () => {
-      await enqueueRefresh(enqueueStockJob, shop);
-      await enqueuePush(enqueueStockJob, shop);
-    },
     releaseOrders: () => enqueueOrderPoll(shop, "manual"),
   };
   return runFirstSync(deps, shop);

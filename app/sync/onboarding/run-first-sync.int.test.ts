@@ -64,7 +64,6 @@ function world(shop: string) {
       if (failure) return err(failure);
       return autoMatchSkus({ db, shopify: inventory, now: clock.now() }, shop, actor);
     },
-    startStockFlow: async () => void calls.push("startStockFlow"),
     releaseOrders: async () => void calls.push("releaseOrders"),
   };
   return { deps, calls, script };
@@ -82,7 +81,7 @@ describe("runFirstSync", () => {
     const result = await runFirstSync(deps, shop);
 
     expect(result).toEqual(ok({ total: 3, matched: 2, unmatched: 1, alreadyDone: false }));
-    expect(calls).toEqual(["listLocations", "saveLocations", "reconcile", "autoMatch", "startStockFlow", "releaseOrders"]);
+    expect(calls).toEqual(["listLocations", "saveLocations", "reconcile", "autoMatch", "reconcile", "releaseOrders"]);
     const settings = await db.stockSettings.findUnique({ where: { shop } });
     expect(settings?.publishedLocationIds).toEqual([WAREHOUSE.id, SHOP_FLOOR.id]);
     const audit = await db.auditLog.findMany({ where: { shop, entity: "StockSettings" } });
@@ -128,7 +127,7 @@ describe("runFirstSync", () => {
     calls.length = 0;
     const second = await runFirstSync(deps, shop);
     expect(second).toEqual(ok({ total: 3, matched: 2, unmatched: 1, alreadyDone: false }));
-    expect(calls).toEqual(["autoMatch", "startStockFlow", "releaseOrders"]);
+    expect(calls).toEqual(["autoMatch", "reconcile", "releaseOrders"]);
   });
 
   it("shows a final failure with its reason, and a retry that succeeds clears it", async () => {

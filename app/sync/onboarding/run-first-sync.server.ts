@@ -1,7 +1,8 @@
 /**
  * First sync after a shop connects its marketplace (docs/decisions/011-onboarding.md): choose the
  * published locations if the merchant has not, load the marketplace's product list, link what
- * matches exactly, then start the stock push and release orders that were waiting on mappings.
+ * matches exactly, reconcile stock again so the differences are pushed, and release orders that
+ * were waiting on mappings.
  *
  * Each finished step is recorded as an AuditLog row (entity "Onboarding"), so a retried job
  * resumes after the last finished step and the home page can show how far it got. The steps
@@ -18,7 +19,7 @@ export const ONBOARDING_ENTITY = "Onboarding";
 export const ONBOARDING_ENTITY_ID = "first-sync";
 
 /** The steps in order; each is recorded once done. */
-export const FIRST_SYNC_STEPS = ["locations", "catalogue", "match", "release"] as const;
+export const FIRST_SYNC_STEPS = ["locations", "catalogue", "match", "stock", "release"] as const;
 export type FirstSyncStep = (typeof FIRST_SYNC_STEPS)[number];
 
 export interface ShopLocation {
@@ -41,12 +42,13 @@ export interface FirstSyncDeps {
   listLocations(): Promise<Result<ShopLocation[], ShopifyReadError>>;
   /** Saves the published locations (audited by the stock flow with the given actor). */
   saveLocations(locationIds: string[], actor: string): Promise<void>;
-  /** A stock reconciliation: reads the marketplace's product list and records unmapped rows. */
+  /**
+   * A stock reconciliation: records the marketplace's products (unmapped rows for new ones) and
+   * what it shows for each mapped one, and pushes the differences (it queues the pusher too).
+   */
   reconcile(): Promise<Result<unknown, StepError>>;
   /** Links every unlinked marketplace product that matches exactly one variant. */
   autoMatch(actor: string): Promise<Result<AutoMatchSummary, ShopifyReadError>>;
-  /** Queues the stock read and push for everything auto-match linked. */
-  startStockFlow(): Promise<void>;
   /** Queues an order poll, which re-releases orders that were waiting on SKU mappings. */
   releaseOrders(): Promise<void>;
 }
@@ -108,7 +110,15 @@ export async function runFirstSync(deps: FirstSyncDeps, shop: string): Promise<R
     await recordStep(deps, shop, "match", { linked: matched.value.linked, issues: matched.value.issues.length });
   }
 
-  await deps.startStockFlow();
+  if (!done.has("stock")) {
+    // A second reconciliation now that products are linked: it records what the marketplace shows
+    // for each of them, so only real differences are pushed (a push per linked SKU otherwise, at
+    // 250 requests a minute, would hold back the merchant's first real changes behind a backlog).
+    const reconciled = await deps.reconcile();
+    if (!reconciled.ok) return fail("stock", reconciled.error);
+    await recordStep(deps, shop, "stock", {});
+  }
+
   await deps.releaseOrders();
   const summary = await countProducts(deps.db, shop);
   await recordStep(deps, shop, "release", summary);
