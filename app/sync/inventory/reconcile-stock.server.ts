@@ -8,7 +8,7 @@
 import type { MarketplaceError } from "../../marketplace/marketplace-errors";
 import type { MarketplaceGateway } from "../../marketplace/marketplace-gateway";
 import { err, ok, type Result } from "../../lib/result";
-import type { Clock, InventoryItemLevels, InventoryReader, ShopifyReadError } from "./ports";
+import type { Clock, InventoryReader, ShopifyReadError } from "./ports";
 import { pushStockLevels } from "./push-stock-levels.server";
 import { toReading } from "./refresh-stock-levels.server";
 import { getStockSettings, recordDesired, type Db } from "./stock-store.server";
@@ -83,12 +83,10 @@ async function run(deps: ReconcileDeps, shop: string, runId: string): Promise<Re
 
   // 1. Shopify: refresh every mapped SKU's desired quantity (version-guarded, so a webhook-driven
   //    reading that is newer than this bulk snapshot keeps winning).
-  // One chunk is recorded while the next is parsed: the database works in its own process, so
-  // the two overlap instead of adding up (50 chunks for 50,000 items). At most one write is in
-  // flight, so memory stays at two chunks.
-  const record = async (chunk: InventoryItemLevels[]) => {
+  for await (const chunk of deps.shopify.readAllLevels(settings.publishedLocationIds)) {
+    if (!chunk.ok) return err({ kind: "shopify", error: chunk.error });
     const readAt = deps.clock.now();
-    const byItem = new Map(chunk.map((i) => [i.inventoryItemGid, i]));
+    const byItem = new Map(chunk.value.map((i) => [i.inventoryItemGid, i]));
     const mappings = await db.skuMapping.findMany({
       where: { shop, variantGid: { not: null }, inventoryItemGid: { in: [...byItem.keys()] } },
       select: { marketplaceSku: true, inventoryItemGid: true, bufferOverride: true },
@@ -97,20 +95,8 @@ async function run(deps: ReconcileDeps, shop: string, runId: string): Promise<Re
       toReading({ ...m, inventoryItemGid: m.inventoryItemGid! }, byItem.get(m.inventoryItemGid!), settings, readAt, readAt),
     );
     await recordDesired(db, shop, readings);
-  };
-  let writing: Promise<void> = Promise.resolve();
-  for await (const chunk of deps.shopify.readAllLevels(settings.publishedLocationIds)) {
-    if (!chunk.ok) {
-      await writing;
-      return err({ kind: "shopify", error: chunk.error });
-    }
-    await writing;
-    writing = record(chunk.value);
-    // A failed write is awaited (and thrown) on the next turn; until then it is not unhandled.
-    writing.catch(() => {});
     out.shopifyItems += chunk.value.length;
   }
-  await writing;
 
   // 2. The marketplace: compare page by page.
   const seen = new Set<string>();
@@ -143,10 +129,12 @@ async function run(deps: ReconcileDeps, shop: string, runId: string): Promise<Re
     cursor = page.value.nextCursor;
   } while (cursor);
 
-  // 3. Part numbers we map that the marketplace no longer lists.
+  // 3. Part numbers we map that the marketplace no longer lists. Only rows whose flag changes are
+  //    written: rewriting 50,000 unchanged rows took seconds at the end of every run.
+  const listed = [...seen];
   await db.$executeRaw`
-    UPDATE "SkuMapping" SET "marketplaceKnown" = ("marketplaceSku" = ANY(${[...seen]}::text[]))
-    WHERE "shop" = ${shop}`;
+    UPDATE "SkuMapping" SET "marketplaceKnown" = ("marketplaceSku" = ANY(${listed}::text[]))
+    WHERE "shop" = ${shop} AND "marketplaceKnown" IS DISTINCT FROM ("marketplaceSku" = ANY(${listed}::text[]))`;
 
   const pending = await db.$queryRaw<{ n: bigint }[]>`
     SELECT count(*) AS n FROM "PublishedStock" WHERE "shop" = ${shop} AND "desiredQuantity" IS NOT NULL
