@@ -48,7 +48,7 @@ async function runJourney(browser: Browser, stack: DemoStack, file: string, jour
   page.setDefaultTimeout(15_000);
   const browserErrors: string[] = [];
   page.on("console", (message) => {
-    if (message.type() === "error") browserErrors.push(`console.error: ${message.text()}`);
+    if (message.type() === "error") browserErrors.push(`console.error on ${page.url()}: ${message.text().split("\n")[0]}`);
   });
   page.on("pageerror", (error) => browserErrors.push(`page error: ${error.message}`));
   const slug = journey.name.replace(/[^a-z0-9]+/gi, "-").toLowerCase();
