@@ -7,7 +7,6 @@ import { z } from "zod";
  * `admin_graphql_api_id` strings where Shopify sends them.
  */
 const numericId = z.union([z.number(), z.string()]).transform((value) => String(value));
-const gidOf = (type: string) => numericId.transform((id) => `gid://shopify/${type}/${id}`);
 
 export const InventoryLevelUpdate = z
   .object({
