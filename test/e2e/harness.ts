@@ -76,6 +76,7 @@ export async function waitForReload(page: Page, text: string | RegExp, timeoutMs
     if ((await page.getByText(text).count()) > 0) return;
     if (Date.now() > until) throw new Error(`Expected to see ${String(text)} on ${page.url()} within ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 1000));
-    await page.reload();
+    // Let each load finish (scripts loaded, page hydrated) before the next reload.
+    await page.reload({ waitUntil: "networkidle" });
   }
 }
