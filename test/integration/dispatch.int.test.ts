@@ -179,6 +179,8 @@ describe("dispatch", () => {
     expect(await drain()).toBe(1);
     expect(market.shipments(orderId)).toEqual([{ lineId: "1", quantity: 1, carrierCode: "royal-mail", trackingNumber: "RM1" }]);
     expect(market.order(orderId)!.lines.map((l) => l.status)).toEqual(["acknowledged", "acknowledged"]);
+    const recordAfterFirst = await db.prisma.orderRecord.findFirstOrThrow({ where: { shop, marketplaceOrderId: orderId } });
+    expect(recordAfterFirst.marketplaceStatus).toBe("acknowledged");
 
     const second = await fulfil(shopifyOrder.id, { company: "Royal Mail", number: "RM2", lines: [{ sku: "LAMP", quantity: 1 }, { sku: "RUG", quantity: 1 }] });
     await drain();
@@ -187,6 +189,13 @@ describe("dispatch", () => {
     expect((await dispatchOf(second.fulfillment.id)).status).toBe("sent");
     const call = market.calls.filter((c) => c.operation === "dispatchLines").at(-1);
     expect(call?.operation === "dispatchLines" && call.input.shipment).toMatchObject({ carrierCode: "royal-mail", trackingNumber: "RM2" });
+    // The orders page follows: dispatched once every line is confirmed, one timeline entry per parcel.
+    const record = await db.prisma.orderRecord.findFirstOrThrow({ where: { shop, marketplaceOrderId: orderId }, include: { activities: { orderBy: { at: "asc" } } } });
+    expect(record.marketplaceStatus).toBe("dispatched");
+    expect(record.activities.filter((a) => a.action === "dispatch" && a.outcome === "ok").map((a) => a.detail)).toEqual([
+      "Dispatch confirmed: 1 × 11111111 with royal-mail RM1.",
+      "Dispatch confirmed: 1 × 11111111, 1 × 22222222 with royal-mail RM2.",
+    ]);
   });
 
   it("a repeated webhook does not confirm twice", async () => {

@@ -94,13 +94,44 @@ export async function sendDispatch(deps: FlowDeps, shop: string, dispatchId: str
         stuckSince: null,
       },
     });
+    await recordOnOrder(deps, shop, row.marketplaceOrderId, `Dispatch confirmed: ${lines.map((l) => `${l.quantity} × ${l.sku}`).join(", ")} with ${mapping.carrierCode} ${row.trackingNumber}.`);
     return ok({ outcome: "sent" });
   }
   const reason = describeMarketplaceError(result.error);
   if (result.error.kind === "rejected") {
     await deps.db.dispatch.update({ where: { id: row.id }, data: { status: "rejected", lastError: reason } });
+    await recordOnOrder(deps, shop, row.marketplaceOrderId, `Dispatch refused: ${reason}`, "failed");
     return ok({ outcome: "rejected", reason });
   }
   await deps.db.dispatch.update({ where: { id: row.id }, data: { lastError: reason } });
   return err(result.error);
+}
+
+/**
+ * Keeps the orders page in step with dispatches: an entry on the order's activity timeline for
+ * each confirmation or refusal, and the order's marketplace status moves to "dispatched" once every
+ * line it placed in Shopify has been confirmed in full.
+ */
+async function recordOnOrder(
+  deps: FlowDeps,
+  shop: string,
+  orderId: string,
+  detail: string,
+  outcome: "ok" | "failed" = "ok",
+): Promise<void> {
+  const order = await deps.db.orderRecord.findFirst({ where: { shop, marketplaceOrderId: orderId }, select: { id: true } });
+  if (!order) return;
+  const [link, sent] = await Promise.all([
+    deps.links.byMarketplaceOrder(shop, orderId),
+    deps.db.dispatch.findMany({ where: { shop, marketplaceOrderId: orderId, status: "sent" } }),
+  ]);
+  const confirmed = new Map<string, number>();
+  for (const parcel of sent) for (const l of linesOf(parcel)) confirmed.set(l.lineId, (confirmed.get(l.lineId) ?? 0) + l.quantity);
+  const complete = link !== null && link.lines.length > 0 && link.lines.every((l) => (confirmed.get(l.lineId) ?? 0) >= l.quantity);
+  await deps.db.$transaction([
+    deps.db.orderActivity.create({ data: { shop, orderId: order.id, target: "marketplace", action: "dispatch", outcome, detail: detail.slice(0, 2000) } }),
+    ...(complete && outcome === "ok"
+      ? [deps.db.orderRecord.updateMany({ where: { id: order.id, shop }, data: { marketplaceStatus: "dispatched" } })]
+      : []),
+  ]);
 }
