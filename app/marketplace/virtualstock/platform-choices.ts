@@ -2,7 +2,7 @@
  * Every Virtualstock fact we had to decide rather than read in the documentation, in one place.
  * Each value is an assumption to confirm with John Lewis or Virtualstock; the reasons are recorded
  * in docs/decisions/003-virtualstock-adapter-choices.md. Reference:
- * /work/shared/reference/virtualstock-supplier-api.md (sections in brackets below).
+ * ../shared/reference/virtualstock-supplier-api.md (sections in brackets below).
  */
 
 /** Token endpoints, exactly as the Postman collection spells them (no trailing slash). [§1] */

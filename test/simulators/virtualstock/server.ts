@@ -36,7 +36,7 @@ import {
 
 /**
  * A stateful stand-in for Virtualstock ("The Edge") as a John Lewis supplier sees it, on plain
- * node:http. Behaviour follows /work/shared/reference/virtualstock-supplier-api.md and the
+ * node:http. Behaviour follows ../shared/reference/virtualstock-supplier-api.md and the
  * published Postman collection; every open point is decided in
  * docs/decisions/002-virtualstock-simulator-choices.md.
  */
