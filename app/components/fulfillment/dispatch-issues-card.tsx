@@ -1,5 +1,5 @@
 import { Link as RemixLink, useFetcher } from "@remix-run/react";
-import { Badge, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Box, Button, Card, EmptyState, InlineStack, Text } from "@shopify/polaris";
 import { useEffect } from "react";
 import type { DispatchIssue, DispatchOverview, MerchantTaskView } from "../../sync/fulfillment/dispatch-issues.server";
 import { formatDateTime } from "../format";
@@ -80,35 +80,30 @@ export function DispatchIssuesCard({ overview }: { overview: DispatchOverview })
             <p>{`${overview.counts.sentLast24h} parcel${overview.counts.sentLast24h === 1 ? "" : "s"} confirmed to the marketplace in the last 24 hours.`}</p>
           </EmptyState>
         ) : (
-          <IndexTable
-            resourceName={{ singular: "parcel", plural: "parcels" }}
-            itemCount={overview.issues.length}
-            selectable={false}
-            headings={[{ title: "Order" }, { title: "Problem" }, { title: "Reason" }, { title: "Carrier / tracking" }, { title: "Fulfilled" }, { title: "" }]}
-          >
+          // One block per parcel rather than a table: the reason is a sentence and must wrap.
+          <BlockStack>
             {overview.issues.map((issue, index) => (
-              <IndexTable.Row id={issue.id} key={issue.id} position={index}>
-                <IndexTable.Cell>
-                  <Text as="span" fontWeight="semibold">
-                    {issue.marketplaceOrderRef ?? issue.marketplaceOrderId}
-                  </Text>
-                </IndexTable.Cell>
-                <IndexTable.Cell>
-                  <Badge tone={problemLabel[issue.problem].tone}>{problemLabel[issue.problem].label}</Badge>
-                </IndexTable.Cell>
-                <IndexTable.Cell>
-                  <Text as="span" breakWord>
+              <Box key={issue.id} padding="400" borderBlockStartWidth={index === 0 ? undefined : "025"} borderColor="border">
+                <BlockStack gap="200">
+                  <InlineStack align="space-between" blockAlign="center" gap="300">
+                    <InlineStack gap="300" blockAlign="center">
+                      <Text as="span" fontWeight="semibold">
+                        {issue.marketplaceOrderRef ?? issue.marketplaceOrderId}
+                      </Text>
+                      <Badge tone={problemLabel[issue.problem].tone}>{problemLabel[issue.problem].label}</Badge>
+                    </InlineStack>
+                    <IssueAction issue={issue} />
+                  </InlineStack>
+                  <Text as="p" breakWord>
                     {issue.reason}
                   </Text>
-                </IndexTable.Cell>
-                <IndexTable.Cell>{`${issue.carrierName ?? "—"} / ${issue.trackingNumber ?? "—"}`}</IndexTable.Cell>
-                <IndexTable.Cell>{formatDateTime(issue.fulfilledAt)}</IndexTable.Cell>
-                <IndexTable.Cell>
-                  <IssueAction issue={issue} />
-                </IndexTable.Cell>
-              </IndexTable.Row>
+                  <Text as="p" tone="subdued">
+                    {`${issue.carrierName ?? "No carrier"} / ${issue.trackingNumber ?? "no tracking number"} · fulfilled ${formatDateTime(issue.fulfilledAt)}`}
+                  </Text>
+                </BlockStack>
+              </Box>
             ))}
-          </IndexTable>
+          </BlockStack>
         )}
       </Card>
       {overview.tasks.length > 0 ? (
