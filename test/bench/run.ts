@@ -4,7 +4,7 @@
  */
 import { spawnSync } from "node:child_process";
 
-const benches = ["test/bench/stock.ts"];
+const benches = ["test/bench/stock.ts", "test/bench/orders.ts"];
 let failed = false;
 for (const bench of benches) {
   const result = spawnSync(process.execPath, ["--import", "tsx", bench, ...process.argv.slice(2)], { stdio: "inherit" });
