@@ -14,7 +14,6 @@ import {
   InlineStack,
   Layout,
   Page,
-  Pagination,
   ProgressBar,
   Text,
   TextField,
@@ -31,6 +30,7 @@ import { getInventoryOverview, updateStockSettings } from "../sync/inventory/get
 import { enqueueRefresh } from "../sync/inventory/handle-inventory-webhook.server";
 import { requestReconciliation } from "../sync/inventory/stock-jobs.server";
 import { adminTransport } from "../sync/inventory/stock-runtime.server";
+import { SearchParamPagination } from "../components/search-param-pagination";
 
 const Query = z.object({ page: z.coerce.number().int().min(1).catch(1), q: z.string().catch("") });
 
@@ -234,15 +234,7 @@ export default function InventoryPage() {
                 ))}
               </IndexTable>
             )}
-            <Box padding="300">
-              <Pagination
-                hasPrevious={overview.page > 1}
-                hasNext={overview.page < overview.pageCount}
-                onPrevious={() => setParams((p) => (p.set("page", String(overview.page - 1)), p))}
-                onNext={() => setParams((p) => (p.set("page", String(overview.page + 1)), p))}
-                label={`Page ${overview.page} of ${overview.pageCount}`}
-              />
-            </Box>
+            <SearchParamPagination page={overview.page} pageCount={overview.pageCount} />
           </Card>
         </Layout.Section>
         <Layout.AnnotatedSection

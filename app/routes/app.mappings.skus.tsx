@@ -15,7 +15,6 @@ import {
   Layout,
   List,
   Page,
-  Pagination,
   Tabs,
   Text,
   TextField,
@@ -37,6 +36,7 @@ import {
   type MappingRowView,
 } from "../sync/inventory/manage-sku-mappings.server";
 import { adminTransport } from "../sync/inventory/stock-runtime.server";
+import { SearchParamPagination } from "../components/search-param-pagination";
 
 const FILTERS: { id: MappingFilter; label: string }[] = [
   { id: "all", label: "All" },
@@ -241,15 +241,7 @@ export default function SkuMappingsPage() {
                 ))}
               </IndexTable>
             )}
-            <Box padding="300">
-              <Pagination
-                hasPrevious={list.page > 1}
-                hasNext={list.page < list.pageCount}
-                onPrevious={() => setParams((p) => (p.set("page", String(list.page - 1)), p))}
-                onNext={() => setParams((p) => (p.set("page", String(list.page + 1)), p))}
-                label={`Page ${list.page} of ${list.pageCount}`}
-              />
-            </Box>
+            <SearchParamPagination page={list.page} pageCount={list.pageCount} />
           </Card>
         </Layout.Section>
       </Layout>
