@@ -12,6 +12,8 @@ import { databaseUrl, env } from "./env.server";
  * time.
  */
 declare global {
+  // A global declaration can only be written with `var`.
+  // eslint-disable-next-line no-var
   var __jlPrisma: PrismaClient | undefined;
 }
 
