@@ -105,7 +105,7 @@ export function PollStatus({ poll }: { poll: OrdersOverview["poll"] }) {
   return (
     <BlockStack gap="100">
       <Text as="p" variant="bodySm" tone="subdued">
-        New orders are checked every {poll.everyMinutes === 1 ? "minute" : `${poll.everyMinutes} minutes`}.{" "}
+        New orders are checked every {poll.everySeconds < 60 ? `${poll.everySeconds} seconds` : `${Math.round(poll.everySeconds / 60)} minutes`}.{" "}
         {poll.lastPollAt ? `Last check ${formatDateTime(poll.lastPollAt)}: ${poll.lastFound} awaiting, ${poll.lastNew} new.` : "Not checked yet."}
       </Text>
       {poll.lastOutcome === "failed" && poll.lastError ? (

@@ -29,7 +29,7 @@ export const ordersTasks = {
   }),
 };
 
-/** Every minute: a new order is in Shopify and acknowledged within a minute or two. */
+/** Every minute (and again half a minute later, see pollAllTask): a new order is in Shopify and acknowledged within about a minute. */
 export const ordersCronItems = [
   {
     task: "orders.poll-all" as const,

@@ -42,11 +42,11 @@ export interface OrderListRow {
 export interface OrdersOverview {
   rows: OrderListRow[];
   counts: Record<OrdersFilter, number>;
-  poll: { lastPollAt: string | null; lastOutcome: string | null; lastError: string | null; lastFound: number; lastNew: number; everyMinutes: number };
+  poll: { lastPollAt: string | null; lastOutcome: string | null; lastError: string | null; lastFound: number; lastNew: number; everySeconds: number };
 }
 
-/** The poll runs every minute (app/jobs/tasks/orders.ts). */
-export const POLL_EVERY_MINUTES = 1;
+/** The poll runs twice a minute (cron each minute plus one half a minute later: orders-handlers). */
+export const POLL_EVERY_SECONDS = 30;
 
 const DISPATCH_PENDING = ["acknowledged", "backordered"];
 
@@ -113,7 +113,7 @@ export async function getOrdersOverview(deps: OrdersPageDeps, shop: string, filt
       lastError: poll?.lastError ?? null,
       lastFound: poll?.lastFound ?? 0,
       lastNew: poll?.lastNew ?? 0,
-      everyMinutes: POLL_EVERY_MINUTES,
+      everySeconds: POLL_EVERY_SECONDS,
     },
   };
 }
