@@ -63,6 +63,30 @@ function filterWhere(shop: string, filter: OrdersFilter) {
   }
 }
 
+type OrderRow = Awaited<ReturnType<Db["orderRecord"]["findFirstOrThrow"]>>;
+
+/** The browser-safe row both the list and the detail page show; `open` are the open exceptions. */
+function toListRow(r: OrderRow, open: { reason: string }[]): OrderListRow {
+  return {
+    id: r.id,
+    reference: r.reference,
+    orderedAt: r.orderedAt.toISOString(),
+    acknowledgeBy: r.acknowledgeBy.toISOString(),
+    step: r.step,
+    needsAttention: r.needsAttention,
+    marketplaceStatus: r.marketplaceStatus,
+    acknowledgement: r.acknowledgement,
+    acknowledgedAt: r.acknowledgedAt?.toISOString() ?? null,
+    promisedDispatchDate: r.promisedDispatchDate,
+    shopifyOrderName: r.shopifyOrderName,
+    shopifyOrderUrl: shopifyOrderUrl(r.shopifyOrderGid),
+    totalMinor: r.totalMinor,
+    currency: r.currency,
+    openReasons: [...new Set(open.map((e) => e.reason))],
+    lastError: r.lastError,
+  };
+}
+
 export function shopifyOrderUrl(gid: string | null): string | null {
   const id = gid ? gidNumber(gid) : null;
   return id ? `shopify://admin/orders/${id}` : null;
@@ -88,24 +112,7 @@ export async function getOrdersOverview(deps: OrdersPageDeps, shop: string, filt
   const open = rows.filter((r) => r.step !== "acknowledged");
   const done = rows.filter((r) => r.step === "acknowledged").sort((a, b) => b.orderedAt.getTime() - a.orderedAt.getTime());
   return {
-    rows: [...open, ...done].map((r) => ({
-      id: r.id,
-      reference: r.reference,
-      orderedAt: r.orderedAt.toISOString(),
-      acknowledgeBy: r.acknowledgeBy.toISOString(),
-      step: r.step,
-      needsAttention: r.needsAttention,
-      marketplaceStatus: r.marketplaceStatus,
-      acknowledgement: r.acknowledgement,
-      acknowledgedAt: r.acknowledgedAt?.toISOString() ?? null,
-      promisedDispatchDate: r.promisedDispatchDate,
-      shopifyOrderName: r.shopifyOrderName,
-      shopifyOrderUrl: shopifyOrderUrl(r.shopifyOrderGid),
-      totalMinor: r.totalMinor,
-      currency: r.currency,
-      openReasons: [...new Set(r.exceptions.map((e) => e.reason))],
-      lastError: r.lastError,
-    })),
+    rows: [...open, ...done].map((r) => toListRow(r, r.exceptions)),
     counts: { all, "needs-attention": attention, "awaiting-acknowledgement": awaitingAck, "awaiting-dispatch": awaitingDispatch },
     poll: {
       lastPollAt: poll?.lastPollAt?.toISOString() ?? null,
@@ -132,23 +139,8 @@ export async function getOrderDetail(deps: OrdersPageDeps, shop: string, id: str
   if (!r) return null;
   return {
     order: {
-      id: r.id,
-      reference: r.reference,
-      orderedAt: r.orderedAt.toISOString(),
-      acknowledgeBy: r.acknowledgeBy.toISOString(),
-      step: r.step,
-      needsAttention: r.needsAttention,
-      marketplaceStatus: r.marketplaceStatus,
-      acknowledgement: r.acknowledgement,
-      acknowledgedAt: r.acknowledgedAt?.toISOString() ?? null,
-      promisedDispatchDate: r.promisedDispatchDate,
+      ...toListRow(r, r.exceptions.filter((e) => !e.resolvedAt)),
       promisedDeliveryDate: r.promisedDeliveryDate,
-      shopifyOrderName: r.shopifyOrderName,
-      shopifyOrderUrl: shopifyOrderUrl(r.shopifyOrderGid),
-      totalMinor: r.totalMinor,
-      currency: r.currency,
-      openReasons: [...new Set(r.exceptions.filter((e) => !e.resolvedAt).map((e) => e.reason))],
-      lastError: r.lastError,
       marketplaceOrderId: r.marketplaceOrderId,
       marketplaceId: r.marketplaceId,
       shopifyOutcome: r.shopifyOutcome,
