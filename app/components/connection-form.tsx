@@ -1,6 +1,5 @@
 import { useFetcher } from "@remix-run/react";
 import {
-  Badge,
   Banner,
   BlockStack,
   Box,
@@ -24,6 +23,7 @@ import {
 } from "../sync/connection/marketplace-option";
 import { formatDateTime } from "./format";
 import { useToast } from "./toast";
+import { ConnectionTitle } from "./connection-title";
 
 interface Props {
   options: readonly MarketplaceOption[];
@@ -77,16 +77,10 @@ export function ConnectionForm({ options, connections }: Props) {
 type ConnectionFetcher = ReturnType<typeof useFetcher<ConnectionActionResponse>>;
 
 function ConnectionStatusCard({ connection, fetcher }: { connection: ConnectionView; fetcher: ConnectionFetcher }) {
-  const healthy = connection.status === "connected";
   return (
     <Card>
       <BlockStack gap="300">
-        <InlineStack align="space-between" blockAlign="center">
-          <Text as="h2" variant="headingMd">
-            {connection.marketplaceName}
-          </Text>
-          <Badge tone={healthy ? "success" : "critical"}>{healthy ? "Connected" : "Failing"}</Badge>
-        </InlineStack>
+        <ConnectionTitle connection={connection} />
         <Text as="p">
           {connection.accountName ? `Account: ${connection.accountName}. ` : ""}
           {connection.environment === "live" ? "Live" : "Sandbox"} environment at {connection.baseUrl}.

@@ -22,6 +22,7 @@ import type {
 import type { HomeActionResponse } from "../sync/monitoring/home-responses";
 import { formatDateTime, formatDuration } from "./format";
 import { useToast } from "./toast";
+import { ConnectionTitle } from "./connection-title";
 
 /** Toasts the answer of a home-page fetcher once it arrives. */
 function useResponseToast(fetcher: ReturnType<typeof useFetcher<HomeActionResponse>>) {
@@ -60,17 +61,11 @@ export function NotConnectedCard() {
 export function ConnectionHealthCard({ connection }: { connection: ConnectionView }) {
   const fetcher = useFetcher<HomeActionResponse>();
   useResponseToast(fetcher);
-  const healthy = connection.status === "connected";
   const problem = fetcher.state === "idle" ? (fetcher.data?.problem ?? null) : null;
   return (
     <Card>
       <BlockStack gap="300">
-        <InlineStack align="space-between" blockAlign="center">
-          <Text as="h2" variant="headingMd">
-            {connection.marketplaceName}
-          </Text>
-          <Badge tone={healthy ? "success" : "critical"}>{healthy ? "Connected" : "Failing"}</Badge>
-        </InlineStack>
+        <ConnectionTitle connection={connection} />
         <Text as="p">
           {connection.accountName ? `${connection.accountName}, ` : ""}
           {connection.environment === "live" ? "live" : "sandbox"} environment.

@@ -1,4 +1,4 @@
-import { Box, Pagination } from "@shopify/polaris";
+import { Box, Pagination, TextField } from "@shopify/polaris";
 import { useSearchParams } from "@remix-run/react";
 
 /** Previous/next under a paged table, kept in the URL's `page` parameter so a reload stays put. */
@@ -15,5 +15,20 @@ export function SearchParamPagination({ page, pageCount }: { page: number; pageC
         label={`Page ${page} of ${pageCount}`}
       />
     </Box>
+  );
+}
+
+/** A search box kept in the URL's `q` parameter; a new search starts again at page 1. */
+export function SearchParamField({ label, placeholder }: { label: string; placeholder: string }) {
+  const [params, setParams] = useSearchParams();
+  return (
+    <TextField
+      label={label}
+      labelHidden
+      placeholder={placeholder}
+      autoComplete="off"
+      value={params.get("q") ?? ""}
+      onChange={(q) => setParams((p) => (p.set("q", q), p.set("page", "1"), p), { replace: true })}
+    />
   );
 }

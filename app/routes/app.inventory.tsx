@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useFetcher, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
+import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -30,7 +30,7 @@ import { getInventoryOverview, updateStockSettings } from "../sync/inventory/get
 import { enqueueRefresh } from "../sync/inventory/handle-inventory-webhook.server";
 import { requestReconciliation } from "../sync/inventory/stock-jobs.server";
 import { adminTransport } from "../sync/inventory/stock-runtime.server";
-import { SearchParamPagination } from "../components/search-param-pagination";
+import { SearchParamField, SearchParamPagination } from "../components/search-param-pagination";
 
 const Query = z.object({ page: z.coerce.number().int().min(1).catch(1), q: z.string().catch("") });
 
@@ -90,7 +90,6 @@ export default function InventoryPage() {
   const fetcher = useFetcher<{ ok: boolean; message: string }>();
   const revalidator = useRevalidator();
   const showToast = useToast();
-  const [params, setParams] = useSearchParams();
   const [chosen, setChosen] = useState<string[]>(overview.settings.publishedLocationIds);
   const [buffer, setBuffer] = useState(String(overview.settings.globalBuffer));
   const running = overview.run?.status === "running";
@@ -194,14 +193,7 @@ export default function InventoryPage() {
             <Box padding="400">
               <InlineStack align="space-between" blockAlign="center">
                 <Text as="h2" variant="headingMd">Published stock</Text>
-                <TextField
-                  label="Search part numbers"
-                  labelHidden
-                  placeholder="Search part numbers"
-                  autoComplete="off"
-                  value={params.get("q") ?? ""}
-                  onChange={(q) => setParams((p) => (p.set("q", q), p.set("page", "1"), p), { replace: true })}
-                />
+                <SearchParamField label="Search part numbers" placeholder="Search part numbers" />
               </InlineStack>
             </Box>
             {overview.rows.length === 0 ? (

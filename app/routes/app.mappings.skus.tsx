@@ -36,7 +36,7 @@ import {
   type MappingRowView,
 } from "../sync/inventory/manage-sku-mappings.server";
 import { adminTransport } from "../sync/inventory/stock-runtime.server";
-import { SearchParamPagination } from "../components/search-param-pagination";
+import { SearchParamField, SearchParamPagination } from "../components/search-param-pagination";
 
 const FILTERS: { id: MappingFilter; label: string }[] = [
   { id: "all", label: "All" },
@@ -158,7 +158,7 @@ function MappingRow({ row, position }: { row: MappingRowView; position: number }
 
 export default function SkuMappingsPage() {
   const { list, filter } = useLoaderData<typeof loader>();
-  const [params, setParams] = useSearchParams();
+  const [, setParams] = useSearchParams();
   const bulk = useFetcher<ActionResponse>();
   const showToast = useToast();
   const [file, setFile] = useState<File | null>(null);
@@ -216,14 +216,7 @@ export default function SkuMappingsPage() {
               onSelect={(i) => setParams((p) => (p.set("filter", FILTERS[i].id), p.set("page", "1"), p))}
             />
             <Box padding="300">
-              <TextField
-                label="Search"
-                labelHidden
-                placeholder="Search part numbers, SKUs, titles"
-                autoComplete="off"
-                value={params.get("q") ?? ""}
-                onChange={(q) => setParams((p) => (p.set("q", q), p.set("page", "1"), p), { replace: true })}
-              />
+              <SearchParamField label="Search" placeholder="Search part numbers, SKUs, titles" />
             </Box>
             {list.rows.length === 0 ? (
               <EmptyState heading={filter === "all" ? "No marketplace products yet" : "Nothing here"} image="">
