@@ -6,6 +6,7 @@
 import type { TaskContext, TaskHandler } from "../task";
 import { addJob } from "../queue.server";
 import type { EnqueueStockJob } from "../../sync/inventory/ports";
+import type { ReconciliationTrigger } from "../../sync/inventory/reconcile-stock.server";
 import {
   runPushJob,
   runReconcileAllJob,
@@ -45,7 +46,7 @@ export const refreshTask: TaskHandler<{ shop: string }> = async (payload, contex
 export const pushTask: TaskHandler<{ shop: string }> = async (payload, context) =>
   runPushJob(await stockContext(context), payload.shop, context.signal);
 
-export const reconcileTask: TaskHandler<{ shop: string; runId?: string; trigger: "schedule" | "manual" | "bench" }> = async (
+export const reconcileTask: TaskHandler<{ shop: string; runId?: string; trigger: ReconciliationTrigger }> = async (
   payload,
   context,
 ) => runReconcileJob(await stockContext(context), payload);

@@ -23,7 +23,7 @@ export const inventoryTasks = {
   }),
   /** Compares every mapped SKU with what the marketplace shows and queues corrections. */
   "inventory.reconcile": defineTask({
-    payload: Shop.extend({ runId: z.string().optional(), trigger: z.enum(["schedule", "manual", "bench"]).default("schedule") }),
+    payload: Shop.extend({ runId: z.string().optional(), trigger: z.enum(["schedule", "manual", "onboarding", "bench"]).default("schedule") }),
     maxAttempts: 3,
     load: () => import("./inventory-handlers.server").then((m) => m.reconcileTask),
   }),

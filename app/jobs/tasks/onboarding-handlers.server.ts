@@ -53,7 +53,7 @@ export const firstSyncTask: TaskHandler<{ shop: string }> = async ({ shop }, con
     now: context.now,
     listLocations: () => reader.listLocations(),
     saveLocations: (ids, actor) => updateStockSettings(context.db, shop, actor, { publishedLocationIds: ids, globalBuffer: 0 }, context.now()),
-    reconcile: () => runReconcileJob(stock, { shop, trigger: "manual" }).then((r) => (r.ok ? ok(r.value) : err(r.error))),
+    reconcile: () => runReconcileJob(stock, { shop, trigger: "onboarding" }).then((r) => (r.ok ? ok(r.value) : err(r.error))),
     autoMatch: (actor) => autoMatchSkus({ db: context.db, shopify: reader, now: context.now() }, shop, actor),
     releaseOrders: () => enqueueOrderPoll(shop, "manual"),
   };

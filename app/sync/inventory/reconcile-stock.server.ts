@@ -42,7 +42,10 @@ export const LIST_PAGE_SIZE = 1000;
 /** A page with massive drift hands the rest to the pusher rather than stalling the listing. */
 const PAGE_PUSH_MAX_MS = 60_000;
 
-export async function startReconciliationRun(db: Db, shop: string, trigger: "schedule" | "manual" | "bench"): Promise<string> {
+/** What started a run: the hourly schedule, "check now", the first sync after connecting, or a benchmark. */
+export type ReconciliationTrigger = "schedule" | "manual" | "onboarding" | "bench";
+
+export async function startReconciliationRun(db: Db, shop: string, trigger: ReconciliationTrigger): Promise<string> {
   const run = await db.stockReconciliationRun.create({ data: { shop, status: "running", trigger } });
   return run.id;
 }

@@ -7,7 +7,7 @@ import { err, ok, type Result } from "../../lib/result";
 import { enqueuePush, enqueueRefresh } from "./handle-inventory-webhook.server";
 import type { Clock, EnqueueStockJob, InventoryReader } from "./ports";
 import { pushStockLevels } from "./push-stock-levels.server";
-import { reconcileStock, startReconciliationRun } from "./reconcile-stock.server";
+import { reconcileStock, startReconciliationRun, type ReconciliationTrigger } from "./reconcile-stock.server";
 import { refreshStockLevels } from "./refresh-stock-levels.server";
 import type { Db } from "./stock-store.server";
 
@@ -67,7 +67,7 @@ export async function runPushJob(ctx: StockJobContext, shop: string, signal?: Ab
 
 export async function runReconcileJob(
   ctx: StockJobContext,
-  input: { shop: string; runId?: string; trigger: "schedule" | "manual" | "bench" },
+  input: { shop: string; runId?: string; trigger: ReconciliationTrigger },
 ): Promise<Result<{ runId: string }, StockJobError>> {
   const [shopify, marketplace] = await Promise.all([ctx.runtime.shopify(input.shop), ctx.runtime.marketplace(input.shop)]);
   if (!shopify.ok) return shopify;
