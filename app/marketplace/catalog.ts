@@ -17,6 +17,11 @@ export interface MarketplaceDefinition {
   environments: Partial<Record<MarketplaceEnvironment, { baseUrl: string }>>;
   /** The credentials the merchant types in, in form order. */
   credentialFields: CredentialField[];
+  /**
+   * Requests the marketplace allows one API account per minute, shared by every flow (the
+   * budget's size). Virtualstock: 250 (reference section 1).
+   */
+  requestsPerMinute: number;
 }
 
 export type MarketplaceEnvironment = "sandbox" | "live";
@@ -47,11 +52,13 @@ export const marketplaceCatalog = [
       },
       { key: "password", label: "Virtualstock API password", secret: true },
     ],
+    requestsPerMinute: 250,
   },
   // A Mirakl marketplace is one more entry, e.g.:
   // { id: "<operator>", name: "<Operator> Marketplace", platform: "mirakl",
   //   environments: { live: { baseUrl: "https://<instance>.mirakl.net" } },
-  //   credentialFields: [{ key: "apiKey", label: "Shop API key", secret: true }] }
+  //   credentialFields: [{ key: "apiKey", label: "Shop API key", secret: true }],
+  //   requestsPerMinute: <the operator's published limit> }
   // The key goes in the raw `Authorization` header (no "Bearer"), per the Mirakl seller API.
 ] as const satisfies readonly MarketplaceDefinition[];
 

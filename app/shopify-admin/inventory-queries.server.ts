@@ -196,7 +196,6 @@ const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 /** Builds the stock flow's Shopify reader over a GraphQL transport. */
 export function createInventoryReader(options: InventoryQueriesOptions): InventoryReader & {
   variantsBySku(sku: string): Promise<Result<ShopifyVariantRef[], ShopifyReadError>>;
-  listLocations(): Promise<Result<{ id: string; name: string }[], ShopifyReadError>>;
 } {
   const sleep = options.sleep ?? defaultSleep;
   const maxWaits = options.maxThrottleWaits ?? 20;

@@ -59,6 +59,12 @@ export class ScriptedInventory implements InventoryReader {
     yield ok([...this.variants]);
   }
 
+  /** The locations the scripted levels mention. */
+  async listLocations(): Promise<Result<{ id: string; name: string }[], ShopifyReadError>> {
+    const ids = new Set([...this.items.values()].flatMap((i) => i.levels.map((l) => l.locationId)));
+    return ok([...ids].map((id) => ({ id, name: id })));
+  }
+
   async *readAllLevels(locationIds: readonly string[]): AsyncIterable<Result<InventoryItemLevels[], ShopifyReadError>> {
     const chosen = new Set(locationIds);
     yield ok([...this.items.values()].map((i) => ({ ...structuredClone(i), levels: i.levels.filter((l) => chosen.has(l.locationId)) })));

@@ -4,15 +4,10 @@
  * budgets shared through PostgreSQL) is created on first use; tests install their own with
  * `setOnboardingStockRuntime`.
  */
-import type { PrismaClient } from "@prisma/client";
-import { env } from "../../env.server";
 import { err, ok } from "../../lib/result";
-import { ADMIN_API_VERSION, createAdminClient } from "../../shopify-admin/admin-client.server";
-import { createInventoryReader } from "../../shopify-admin/inventory-queries.server";
 import { updateStockSettings } from "../../sync/inventory/get-inventory-overview.server";
 import { autoMatchSkus } from "../../sync/inventory/manage-sku-mappings.server";
 import { runReconcileJob, type StockRuntime } from "../../sync/inventory/stock-jobs.server";
-import { adminTransport } from "../../sync/inventory/stock-runtime.server";
 import { runFirstSync, type FirstSyncDeps } from "../../sync/onboarding/run-first-sync.server";
 import { enqueueStockJob } from "./inventory-handlers.server";
 import { enqueueOrderPoll } from "./orders-handlers.server";
@@ -33,20 +28,11 @@ async function runtimeFor(context: TaskContext): Promise<StockRuntime> {
   return stockRuntime;
 }
 
-/** The shop's offline Admin token, or the simulator's in demo mode (as the other flows do). */
-async function inventoryReaderFor(db: PrismaClient, shop: string) {
-  const session = await db.session.findFirst({ where: { shop, isOnline: false }, orderBy: { expires: "desc" } });
-  const demo = env.DEMO_MODE && env.SHOPIFY_ADMIN_API_URL;
-  const accessToken = session?.accessToken ?? (demo ? env.DEMO_SHOPIFY_ACCESS_TOKEN : null);
-  if (!accessToken) return null;
-  const endpoint = demo ? `${env.SHOPIFY_ADMIN_API_URL}/shops/${shop}/admin/api/${ADMIN_API_VERSION}/graphql.json` : undefined;
-  return createInventoryReader({ transport: adminTransport(createAdminClient({ shop, accessToken, endpoint })) });
-}
-
 export const firstSyncTask: TaskHandler<{ shop: string }> = async ({ shop }, context) => {
-  const reader = await inventoryReaderFor(context.db, shop);
-  if (!reader) return err({ kind: "no-shopify-access", retryable: false, message: "No Shopify access token for this shop: reinstall the app." });
   const runtime = await runtimeFor(context);
+  const shopify = await runtime.shopify(shop);
+  if (!shopify.ok) return err({ kind: "no-shopify-access", retryable: false, message: shopify.error.message });
+  const reader = shopify.value;
   const stock = { db: context.db, clock: { now: context.now }, enqueue: enqueueStockJob, runtime };
   const deps: FirstSyncDeps = {
     db: context.db,

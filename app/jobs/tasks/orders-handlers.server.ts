@@ -22,23 +22,8 @@ export function setOrdersRuntime(value: OrdersRuntime): void {
 
 async function ordersRuntime(context: TaskContext): Promise<OrdersRuntime> {
   if (!runtime) {
-    const [{ sharedPool }, { createSharedRequestBudget }, { URGENT_RESERVE_PER_MINUTE }] = await Promise.all([
-      import("../pool.server"),
-      import("../request-budget.server"),
-      import("../../sync/inventory/production-stock-runtime.server"),
-    ]);
-    const budgets = new Map<string, ReturnType<typeof createSharedRequestBudget>>();
-    runtime = createOrdersRuntime({
-      db: context.db,
-      budgetFor: (accountKey, perMinute) => {
-        let budget = budgets.get(accountKey);
-        if (!budget) {
-          budget = createSharedRequestBudget({ pool: sharedPool(), accountKey, perMinute, urgentReserve: URGENT_RESERVE_PER_MINUTE });
-          budgets.set(accountKey, budget);
-        }
-        return budget;
-      },
-    });
+    const { productionGateways, sharedBudgetFor } = await import("../production-gateways.server");
+    runtime = createOrdersRuntime({ db: context.db, budgetFor: sharedBudgetFor, gateways: productionGateways(context.db) });
   }
   return runtime;
 }

@@ -4,10 +4,10 @@
  * through PostgreSQL), the Admin client per shop (the simulator in demo mode) and the job queue.
  */
 import type { PrismaClient } from "@prisma/client";
-import { env } from "../../env.server";
 import { enqueueJob } from "../../jobs/queue.server";
 import { err, ok } from "../../lib/result";
-import { ADMIN_API_VERSION, createAdminClient, type AdminClient } from "../../shopify-admin/admin-client.server";
+import { createAdminClient, type AdminClient } from "../../shopify-admin/admin-client.server";
+import { offlineAdminAccess } from "../../shopify-admin/offline-access.server";
 import { orderQueue } from "../webhooks/webhook-payloads";
 import { createPrismaOrderLinks } from "./order-links.server";
 import type { EnqueueFlowJob, FlowDeps } from "./ports";
@@ -31,12 +31,8 @@ export const queueEnqueue: EnqueueFlowJob = async (tx, job) => {
 };
 
 async function adminFor(db: PrismaClient, shop: string): Promise<AdminClient | null> {
-  const session = await db.session.findFirst({ where: { shop, isOnline: false }, orderBy: { expires: "desc" } });
-  const demo = env.DEMO_MODE && env.SHOPIFY_ADMIN_API_URL;
-  const accessToken = session?.accessToken ?? (demo ? env.DEMO_SHOPIFY_ACCESS_TOKEN : null);
-  if (!accessToken) return null;
-  const endpoint = demo ? `${env.SHOPIFY_ADMIN_API_URL}/shops/${shop}/admin/api/${ADMIN_API_VERSION}/graphql.json` : undefined;
-  return createAdminClient({ shop, accessToken, endpoint });
+  const access = await offlineAdminAccess(db, shop);
+  return access ? createAdminClient(access) : null;
 }
 
 export interface FlowRuntimeOptions {

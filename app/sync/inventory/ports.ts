@@ -36,6 +36,8 @@ export interface InventoryReader {
   listVariants(): AsyncIterable<Result<ShopifyVariantRef[], ShopifyReadError>>;
   /** Levels at these locations of every inventory item of the shop, in chunks (bulk operation), for reconciliation. */
   readAllLevels(locationIds: readonly string[]): AsyncIterable<Result<InventoryItemLevels[], ShopifyReadError>>;
+  /** The shop's active locations (choosing which feed the marketplace). */
+  listLocations(): Promise<Result<{ id: string; name: string }[], ShopifyReadError>>;
 }
 
 /** Adds a background job; the worker wiring passes D's `enqueueJob` through this. */

@@ -1,34 +1,19 @@
 /**
- * The worker's stock runtime: request budgets shared through PostgreSQL with every other process.
- * Loaded only by the worker (a dynamic import), so tests that install their own runtime never
- * need the shared budget's tables.
+ * The worker's stock runtime: the process's shared gateways (one per connection, budgets shared
+ * through PostgreSQL with every other process). Loaded only by the worker (a dynamic import), so
+ * tests that install their own runtime never need the shared budget's tables.
  */
-import { sharedPool } from "../../jobs/pool.server";
-import { createSharedRequestBudget } from "../../jobs/request-budget.server";
+import { productionGateways, sharedBudgetFor } from "../../jobs/production-gateways.server";
 import type { TaskContext } from "../../jobs/task";
-import type { RequestBudget } from "../../marketplace/request-budget";
 import type { StockRuntime } from "./stock-jobs.server";
 import { createStockRuntime } from "./stock-runtime.server";
 
-/**
- * Requests per minute routine work leaves for urgent calls (acknowledgements, dispatches,
- * sell-outs). Small, because urgent waiters already overtake queued routine ones: the reserve only
- * has to absorb a burst of urgent calls, and every unit reserved slows a stock backlog by 0.4 %.
- */
-export const URGENT_RESERVE_PER_MINUTE = 10;
+export { URGENT_RESERVE_PER_MINUTE } from "../../jobs/production-gateways.server";
 
-/** The worker's runtime: budgets shared through PostgreSQL with every other process. */
+let runtime: StockRuntime | null = null;
+
+/** The process's stock runtime (one, so the first sync, dispatch and stock jobs share its gateways and readers). */
 export async function productionStockRuntime(context: Pick<TaskContext, "db">): Promise<StockRuntime> {
-  const budgets = new Map<string, RequestBudget>();
-  return createStockRuntime({
-    db: context.db,
-    budgetFor: (accountKey, perMinute) => {
-      let budget = budgets.get(accountKey);
-      if (!budget) {
-        budget = createSharedRequestBudget({ pool: sharedPool(), accountKey, perMinute, urgentReserve: URGENT_RESERVE_PER_MINUTE });
-        budgets.set(accountKey, budget);
-      }
-      return budget;
-    },
-  });
+  runtime ??= createStockRuntime({ db: context.db, budgetFor: sharedBudgetFor, gateways: productionGateways(context.db) });
+  return runtime;
 }

@@ -4,13 +4,12 @@
  * the life of the process so the adapter's product-id cache and login survive between jobs.
  */
 import type { PrismaClient } from "@prisma/client";
-import { env } from "../../env.server";
-import { decryptSecret } from "../../lib/crypto.server";
 import { err, ok, type Result } from "../../lib/result";
-import { createMarketplaceGateway } from "../../marketplace/create-gateway.server";
+import { createConnectionGateways, type ConnectionGateways } from "../../marketplace/connection-gateways.server";
 import type { MarketplaceGateway } from "../../marketplace/marketplace-gateway";
 import type { RequestBudget } from "../../marketplace/request-budget";
-import { ADMIN_API_VERSION, createAdminClient, type AdminClient } from "../../shopify-admin/admin-client.server";
+import { createAdminClient, type AdminClient } from "../../shopify-admin/admin-client.server";
+import { offlineAdminAccess } from "../../shopify-admin/offline-access.server";
 import { createInventoryReader, type GraphqlTransport } from "../../shopify-admin/inventory-queries.server";
 import type { InventoryReader } from "./ports";
 import type { StockJobError, StockRuntime } from "./stock-jobs.server";
@@ -19,6 +18,8 @@ export interface StockRuntimeOptions {
   db: PrismaClient;
   /** The shared request budget of one marketplace account (app/jobs/request-budget.server.ts). */
   budgetFor(accountKey: string, perMinute: number): RequestBudget;
+  /** The process's gateways, when they are shared with other flows (else built from `budgetFor`). */
+  gateways?: ConnectionGateways;
   /** Overrides how a shop's Admin client is built (tests, benchmarks). */
   adminFor?(shop: string): Promise<AdminClient | null>;
 }
@@ -43,16 +44,12 @@ export function adminTransport(admin: AdminClient): GraphqlTransport {
 }
 
 async function defaultAdminFor(db: PrismaClient, shop: string): Promise<AdminClient | null> {
-  const session = await db.session.findFirst({ where: { shop, isOnline: false }, orderBy: { expires: "desc" } });
-  const demo = env.DEMO_MODE && env.SHOPIFY_ADMIN_API_URL;
-  const accessToken = session?.accessToken ?? (demo ? env.DEMO_SHOPIFY_ACCESS_TOKEN : null);
-  if (!accessToken) return null;
-  const endpoint = demo ? `${env.SHOPIFY_ADMIN_API_URL}/shops/${shop}/admin/api/${ADMIN_API_VERSION}/graphql.json` : undefined;
-  return createAdminClient({ shop, accessToken, endpoint });
+  const access = await offlineAdminAccess(db, shop);
+  return access ? createAdminClient(access) : null;
 }
 
 export function createStockRuntime(options: StockRuntimeOptions): StockRuntime {
-  const gateways = new Map<string, MarketplaceGateway>();
+  const gateways = options.gateways ?? createConnectionGateways({ db: options.db, budgetFor: options.budgetFor });
   const readers = new Map<string, InventoryReader>();
   const warmed = new WeakSet<MarketplaceGateway>();
   const current = async (shop: string) => {
@@ -70,26 +67,8 @@ export function createStockRuntime(options: StockRuntimeOptions): StockRuntime {
       return ok(reader);
     },
     async marketplace(shop): Promise<Result<MarketplaceGateway, StockJobError>> {
-      const connection = await options.db.marketplaceConnection.findFirst({ where: { shop }, orderBy: { createdAt: "asc" } });
-      if (!connection) return err({ kind: "not-connected", retryable: false, message: "Connect a marketplace in Settings first." });
-      // A changed connection (new credentials or URL) gets a new gateway; the key covers both.
-      const key = `${connection.id}:${connection.updatedAt.getTime()}`;
-      const cached = gateways.get(key);
-      if (cached) return ok(cached);
-      const credentials: Record<string, string> = {
-        ...(connection.publicCredentials as Record<string, string>),
-        ...(JSON.parse(decryptSecret(connection.secretCredentials)) as Record<string, string>),
-      };
-      const accountKey = `${connection.marketplaceId}:${connection.baseUrl}:${credentials.username ?? connection.id}`;
-      const gateway = createMarketplaceGateway({
-        marketplaceId: connection.marketplaceId,
-        baseUrl: connection.baseUrl,
-        credentials,
-        budget: options.budgetFor(accountKey, 250),
-      });
-      for (const k of gateways.keys()) if (k.startsWith(`${connection.id}:`)) gateways.delete(k);
-      gateways.set(key, gateway);
-      return ok(gateway);
+      const found = await gateways(shop);
+      return found.ok ? ok(found.value.gateway) : found;
     },
     async warm(shop) {
       const gateway = await current(shop);
