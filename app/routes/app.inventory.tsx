@@ -24,9 +24,11 @@ import { requireShop } from "../auth.server";
 import { prisma } from "../db.server";
 import { enqueueStockJob } from "../jobs/tasks/inventory-handlers.server";
 import { createInventoryReader } from "../shopify-admin/inventory-queries.server";
+import { formatDateTime, formatDuration } from "../components/format";
 import { PushChart } from "../components/inventory/push-chart";
 import { useToast } from "../components/toast";
-import { getInventoryOverview, updateStockSettings } from "../sync/inventory/get-inventory-overview.server";
+import { formatCount, plural } from "../lib/plural";
+import { getInventoryOverview, updateStockSettings, type ReconciliationRunView } from "../sync/inventory/get-inventory-overview.server";
 import { enqueueRefresh } from "../sync/inventory/handle-inventory-webhook.server";
 import { requestReconciliation } from "../sync/inventory/stock-jobs.server";
 import { adminTransport } from "../sync/inventory/stock-runtime.server";
@@ -78,33 +80,58 @@ export async function action({ request }: ActionFunctionArgs) {
   return json({ ok: true, message: "Saved. Published stock is being recalculated." });
 }
 
-function age(seconds: number): string {
-  if (seconds < 90) return `${seconds} s`;
-  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
-  if (seconds < 172_800) return `${Math.round(seconds / 3600)} h`;
-  return `${Math.round(seconds / 86_400)} days`;
+/** How often the page re-reads its figures while a check runs (and only then). */
+const RUN_POLL_MS = 2000;
+
+function runProgress(run: ReconciliationRunView): number {
+  if (run.status === "completed") return 100;
+  if (!run.total) return 0;
+  return Math.min(100, Math.round((run.checked / run.total) * 100));
+}
+
+/** One line under the bar: progress while running, else what the run found and what became of it. */
+function runSummary(run: ReconciliationRunView): string {
+  const products = run.total
+    ? `${formatCount(run.checked)} of ${plural(run.total, "marketplace product", "marketplace products")}`
+    : plural(run.checked, "marketplace product", "marketplace products");
+  switch (run.status) {
+    case "running":
+      if (run.checked === 0) return `${run.triggerLabel} in progress: reading stock levels from Shopify.`;
+      return `${run.triggerLabel} in progress: checked ${products}; ${plural(run.discrepancies, "difference", "differences")} so far.`;
+    case "failed":
+      return `${run.triggerLabel} failed ${formatDateTime(run.finishedAt ?? run.startedAt)}: ${(run.error ?? "no reason was recorded").replace(/\.$/, "")}. Try Check now again.`;
+    case "interrupted":
+      return `${run.triggerLabel} started ${formatDateTime(run.startedAt)} stopped before finishing (checked ${products}). Run Check now to start again.`;
+    case "completed": {
+      const found =
+        run.discrepancies === 0
+          ? "no differences found"
+          : `${plural(run.discrepancies, "difference", "differences")} found: ${formatCount(run.corrected)} corrected, ${formatCount(run.pending)} still waiting for a push`;
+      return `${run.triggerLabel} finished ${formatDateTime(run.finishedAt ?? run.startedAt)}: ${plural(run.checked, "product", "products")} checked, ${found}.`;
+    }
+  }
 }
 
 export default function InventoryPage() {
   const { overview, locations, locationsError, now } = useLoaderData<typeof loader>();
   const fetcher = useFetcher<{ ok: boolean; message: string }>();
-  const revalidator = useRevalidator();
+  const { revalidate } = useRevalidator();
   const showToast = useToast();
   const [chosen, setChosen] = useState<string[]>(overview.settings.publishedLocationIds);
   const [buffer, setBuffer] = useState(String(overview.settings.globalBuffer));
-  const running = overview.run?.status === "running";
+  const run = overview.run;
+  const running = run?.status === "running";
 
   useEffect(() => {
     if (fetcher.state === "idle" && fetcher.data) showToast(fetcher.data.message, { isError: !fetcher.data.ok });
   }, [fetcher.state, fetcher.data, showToast]);
-  // While a check runs, or pushes are waiting, refresh the figures every second or two.
+  // While a check runs, re-read the figures a couple of seconds after each load lands: one load at
+  // a time, and none once the run has finished (its summary is then final).
   useEffect(() => {
-    if (!running && overview.pendingCount === 0) return;
-    const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), running ? 1000 : 2000);
-    return () => clearInterval(timer);
-  }, [running, overview.pendingCount, revalidator]);
-
-  const progress = overview.run?.total ? Math.min(100, Math.round((overview.run.checked / overview.run.total) * 100)) : running ? 5 : 100;
+    if (!running) return;
+    const timer = setTimeout(revalidate, RUN_POLL_MS);
+    return () => clearTimeout(timer);
+  }, [running, overview, revalidate]);
 
   return (
     <Page title="Inventory" subtitle="What the marketplace shows for each SKU, and how fast changes reach it">
@@ -128,21 +155,26 @@ export default function InventoryPage() {
                   </Button>
                 </fetcher.Form>
               </InlineStack>
-              {overview.run ? (
+              {run ? (
                 <BlockStack gap="100">
-                  <ProgressBar progress={progress} tone={overview.run.status === "failed" ? "critical" : "primary"} />
-                  <Text as="p" tone="subdued">
-                    {overview.run.status === "running"
-                      ? `Checked ${overview.run.checked}${overview.run.total ? ` of ${overview.run.total}` : ""} marketplace products; ${overview.run.discrepancies} differences so far.`
-                      : overview.run.status === "failed"
-                        ? `The last check failed: ${overview.run.error ?? "unknown error"}`
-                        : `Last check ${overview.run.finishedAt?.slice(0, 16).replace("T", " ")} UTC: ${overview.run.checked} products, ${overview.run.discrepancies} differences corrected. Checks also run every hour.`}
+                  <ProgressBar
+                    progress={runProgress(run)}
+                    tone={run.status === "failed" || run.status === "interrupted" ? "critical" : run.status === "completed" ? "success" : "primary"}
+                    ariaLabelledBy="reconciliation-summary"
+                  />
+                  <Text as="p" tone={run.status === "failed" || run.status === "interrupted" ? "critical" : "subdued"} id="reconciliation-summary">
+                    {runSummary(run)}
                   </Text>
+                  <Text as="p" tone="subdued">Checks also run every hour.</Text>
                 </BlockStack>
               ) : (
                 <Text as="p" tone="subdued">No check has run yet. Checks run every hour, or now with the button.</Text>
               )}
-              <Text as="p">{overview.pendingCount === 0 ? "Every SKU is up to date on the marketplace." : `${overview.pendingCount} SKUs are waiting to be pushed.`}</Text>
+              <Text as="p">
+                {overview.pendingCount === 0
+                  ? "Every SKU is up to date on the marketplace."
+                  : `${plural(overview.pendingCount, "SKU is", "SKUs are")} waiting to be pushed.`}
+              </Text>
             </BlockStack>
           </Card>
         </Layout.Section>
@@ -180,7 +212,7 @@ export default function InventoryPage() {
                       <IndexTable.Cell>{d.marketplaceSku}</IndexTable.Cell>
                       <IndexTable.Cell>{d.expected}</IndexTable.Cell>
                       <IndexTable.Cell>{d.found}</IndexTable.Cell>
-                      <IndexTable.Cell>{age(d.ageSeconds)}</IndexTable.Cell>
+                      <IndexTable.Cell>{formatDuration(d.ageSeconds)}</IndexTable.Cell>
                     </IndexTable.Row>
                   ))}
                 </IndexTable>

@@ -1,9 +1,10 @@
 /**
  * What the inventory page shows: published stock per SKU with its last push, open discrepancies
- * and their age, the latest reconciliation (for the progress bar), settings, and per-hour figures
- * of the last day for the chart: push latency (p50/p95) and marketplace requests per minute used
- * by stock pushes against the account's limit.
+ * and their age, the current or latest reconciliation (for the progress bar and its summary),
+ * settings, and per-hour figures of the last day for the chart: push latency (p50/p95) and
+ * marketplace requests per minute used by stock pushes against the account's limit.
  */
+import type { StockReconciliationRun } from "@prisma/client";
 import type { Db } from "./stock-store.server";
 
 export interface PublishedRow {
@@ -33,8 +34,55 @@ export interface InventoryOverview {
   pageCount: number;
   pendingCount: number;
   discrepancies: { marketplaceSku: string; expected: number; found: number; detectedAt: string; ageSeconds: number }[];
-  run: { id: string; status: string; checked: number; total: number | null; discrepancies: number; startedAt: string; finishedAt: string | null; error: string | null } | null;
+  /** The latest reconciliation, running or finished; null before the first check. */
+  run: ReconciliationRunView | null;
   hours: HourBucket[];
+}
+
+/**
+ * "interrupted": still marked running long after any run finishes (50,000 SKUs take under a
+ * minute), so its worker died; the page stops waiting for it.
+ */
+export type RunStatus = "running" | "completed" | "failed" | "interrupted";
+
+export interface ReconciliationRunView {
+  id: string;
+  status: RunStatus;
+  /** What started the run, in the merchant's words ("Scheduled check", "Check now", "First sync"). */
+  triggerLabel: string;
+  /** Marketplace products compared so far. */
+  checked: number;
+  /**
+   * Products to compare: the count the marketplace reported, else (while running) how many it
+   * listed at earlier checks; null when neither is known yet.
+   */
+  total: number | null;
+  /** Differences this run found. */
+  discrepancies: number;
+  /** Of those: put right on the marketplace since, and still open. */
+  corrected: number;
+  pending: number;
+  startedAt: string;
+  finishedAt: string | null;
+  error: string | null;
+}
+
+/**
+ * A run still marked running after this long died with its worker. The same limit as "check
+ * now" uses (stock-jobs.server.ts) before it starts a fresh run instead of joining that one.
+ */
+export const RUN_PRESUMED_DEAD_MS = 30 * 60_000;
+
+const TRIGGER_LABELS: Record<string, string> = {
+  schedule: "Scheduled check",
+  manual: "Check now",
+  onboarding: "First sync",
+  bench: "Benchmark",
+};
+
+/** The merchant's words for what started a run; an unknown value (a newer writer) reads as a check. */
+export function triggerLabel(trigger: string): string {
+  return TRIGGER_LABELS[trigger] ?? "Stock check";
 }
 
 const PAGE_SIZE = 50;
@@ -50,7 +98,7 @@ export async function getInventoryOverview(db: Db, shop: string, now: Date, page
       SELECT count(*) AS n FROM "PublishedStock" WHERE "shop" = ${shop} AND "desiredQuantity" IS NOT NULL
         AND "desiredQuantity" IS DISTINCT FROM "shownQuantity" AND NOT "blocked"`,
     db.stockDiscrepancy.findMany({ where: { shop, resolvedAt: null }, orderBy: { detectedAt: "asc" }, take: 50 }),
-    db.stockReconciliationRun.findFirst({ where: { shop }, orderBy: { startedAt: "desc" } }),
+    currentRun(db, shop),
     db.$queryRaw<{ hour: Date; pushes: bigint; p50: number | null; p95: number | null; peak: bigint | null }[]>`
       WITH samples AS (
         SELECT date_trunc('hour', "at") AS hour, date_trunc('minute', "at") AS minute, "latencyMs"
@@ -85,18 +133,7 @@ export async function getInventoryOverview(db: Db, shop: string, now: Date, page
       detectedAt: d.detectedAt.toISOString(),
       ageSeconds: Math.round((now.getTime() - d.detectedAt.getTime()) / 1000),
     })),
-    run: run
-      ? {
-          id: run.id,
-          status: run.status,
-          checked: run.checked,
-          total: run.total,
-          discrepancies: run.discrepancies,
-          startedAt: run.startedAt.toISOString(),
-          finishedAt: run.finishedAt?.toISOString() ?? null,
-          error: run.error,
-        }
-      : null,
+    run: run ? await describeRun(db, shop, run, now) : null,
     hours: hours.map((h) => ({
       hour: new Date(h.hour).toISOString(),
       pushes: Number(h.pushes),
@@ -105,6 +142,47 @@ export async function getInventoryOverview(db: Db, shop: string, now: Date, page
       peakPerMinute: Number(h.peak ?? 0),
     })),
   };
+}
+
+/**
+ * The run to show: the one started last, whatever its state, so "check now" and the schedule
+ * always replace what the bar showed. Ties on the start time (milliseconds) fall back to the id so
+ * successive loads never flip between two runs.
+ */
+function currentRun(db: Db, shop: string): Promise<StockReconciliationRun | null> {
+  return db.stockReconciliationRun.findFirst({ where: { shop }, orderBy: [{ startedAt: "desc" }, { id: "desc" }] });
+}
+
+async function describeRun(db: Db, shop: string, run: StockReconciliationRun, now: Date): Promise<ReconciliationRunView> {
+  const status = runStatus(run, now);
+  const [open, corrected, previouslyListed] = await Promise.all([
+    db.stockDiscrepancy.count({ where: { shop, runId: run.id, resolvedAt: null } }),
+    // A discrepancy closes when a push lands the wanted quantity (completePush).
+    db.stockDiscrepancy.count({ where: { shop, runId: run.id, resolvedAt: { not: null } } }),
+    // Only needed while the marketplace has not said how many products it has.
+    status === "running" && run.total == null
+      ? db.skuMapping.count({ where: { shop, marketplaceKnown: true, lastSeenAt: { not: null } } })
+      : Promise.resolve(0),
+  ]);
+  const total = run.total ?? (status === "running" ? (previouslyListed > 0 ? Math.max(previouslyListed, run.checked) : null) : run.checked);
+  return {
+    id: run.id,
+    status,
+    triggerLabel: triggerLabel(run.trigger),
+    checked: run.checked,
+    total,
+    discrepancies: run.discrepancies,
+    corrected,
+    pending: open,
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+    error: run.error,
+  };
+}
+
+function runStatus(run: StockReconciliationRun, now: Date): RunStatus {
+  if (run.status === "completed" || run.status === "failed") return run.status;
+  return now.getTime() - run.startedAt.getTime() > RUN_PRESUMED_DEAD_MS ? "interrupted" : "running";
 }
 
 /** Saves the published locations and global buffer (audited) and re-reads every mapped item. */
