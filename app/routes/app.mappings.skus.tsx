@@ -26,6 +26,7 @@ import { prisma } from "../db.server";
 import { enqueueStockJob } from "../jobs/tasks/inventory-handlers.server";
 import { createInventoryReader } from "../shopify-admin/inventory-queries.server";
 import { useToast } from "../components/toast";
+import { formatCount, plural, pluralWord } from "../lib/plural";
 import { enqueueRefresh } from "../sync/inventory/handle-inventory-webhook.server";
 import {
   autoMatchSkus,
@@ -82,9 +83,9 @@ export async function action({ request }: ActionFunctionArgs) {
     const issues = result.value.issues.filter((i) => i.kind !== "unmatched");
     response = {
       ok: true,
-      message: `Linked ${result.value.linked} products.${issues.length ? ` ${issues.length} need a decision.` : ""}`,
+      message: `Linked ${plural(result.value.linked, "product", "products")}.${issues.length ? ` ${formatCount(issues.length)} ${pluralWord(issues.length, "needs", "need")} a decision.` : ""}`,
       details: issues.slice(0, 20).map((i) =>
-        i.kind === "ambiguous" ? `${i.marketplaceSku}: matches ${i.variantGids.length} variants by ${i.method}` : i.kind === "shared-variant" ? `${i.marketplaceSkus.join(", ")}: all match the same variant` : "",
+        i.kind === "ambiguous" ? `${i.marketplaceSku}: matches ${plural(i.variantGids.length, "variant", "variants")} by ${i.method}` : i.kind === "shared-variant" ? `${i.marketplaceSkus.join(", ")}: all match the same variant` : "",
       ),
     };
   } else if (intent === "import-csv") {
@@ -95,7 +96,7 @@ export async function action({ request }: ActionFunctionArgs) {
     if (!result.ok) return json(shopifyDown(result.error.kind));
     response = {
       ok: result.value.errors.length === 0,
-      message: `Linked ${result.value.linked} products from the sheet.${result.value.errors.length ? ` ${result.value.errors.length} rows could not be used.` : ""}`,
+      message: `Linked ${plural(result.value.linked, "product", "products")} from the sheet.${result.value.errors.length ? ` ${plural(result.value.errors.length, "row", "rows")} could not be used.` : ""}`,
       details: result.value.errors.slice(0, 50).map((e) => `Line ${e.line}: ${e.message}`),
     };
   } else if (intent === "fix") {

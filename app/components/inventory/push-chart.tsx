@@ -1,4 +1,5 @@
 import { BlockStack, InlineStack, Text } from "@shopify/polaris";
+import { plural } from "../../lib/plural";
 
 /** One hour of the last day, as the inventory overview reports it. */
 export interface PushChartHour {
@@ -51,7 +52,7 @@ export function PushChart({ hours, limitPerMinute, now }: { hours: PushChartHour
                 height={used * innerH}
                 fill="#95c9b4"
               >
-                <title>{`${slot.slice(11, 16)} UTC: ${h?.pushes ?? 0} pushes, busiest minute ${h?.peakPerMinute ?? 0}/${limitPerMinute}, p95 ${h?.p95Ms ?? "-"} ms`}</title>
+                <title>{`${slot.slice(11, 16)} UTC: ${plural(h?.pushes ?? 0, "push", "pushes")}, busiest minute ${h?.peakPerMinute ?? 0}/${limitPerMinute}, p95 ${h?.p95Ms ?? "-"} ms`}</title>
               </rect>
               {i % 3 === 0 ? (
                 <text x={pad.left + i * slotW + slotW / 2} y={height - 6} fontSize="10" textAnchor="middle" fill="#6d7175">

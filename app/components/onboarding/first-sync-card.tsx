@@ -1,6 +1,7 @@
 import { useRevalidator } from "@remix-run/react";
 import { Banner, BlockStack, Card, InlineStack, Link, ProgressBar, Text } from "@shopify/polaris";
 import { useEffect } from "react";
+import { formatCount, plural, pluralWord } from "../../lib/plural";
 import type { OnboardingProgress } from "../../sync/onboarding/get-onboarding-progress.server";
 
 const RUNNING_STEP: Record<string, string> = {
@@ -51,9 +52,9 @@ export function FirstSyncCard({ progress }: { progress: OnboardingProgress }) {
         ) : null}
         {progress.total > 0 ? (
           <Text as="p">
-            {progress.state === "done" ? "First sync: matched" : "Matched so far:"} {progress.matched} of {progress.total} products
+            {progress.state === "done" ? "First sync: matched" : "Matched so far:"} {formatCount(progress.matched)} of {plural(progress.total, "product", "products")}
             {progress.unmatched > 0
-              ? `; ${progress.unmatched} need a manual mapping.`
+              ? `; ${formatCount(progress.unmatched)} ${pluralWord(progress.unmatched, "needs", "need")} a manual mapping.`
               : "; every product is linked."}
           </Text>
         ) : null}

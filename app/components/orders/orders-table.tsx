@@ -1,6 +1,7 @@
 import { Badge, BlockStack, Card, EmptyState, IndexTable, InlineStack, Link, Tabs, Text } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { formatMinorToDecimal } from "../../lib/money";
+import { plural } from "../../lib/plural";
 import type { OrderListRow, OrdersFilter, OrdersOverview } from "../../sync/orders/orders-page.server";
 import { formatDateTime } from "../format";
 import { deadlineCountdown, reasonLabel } from "./deadline";
@@ -105,7 +106,7 @@ export function PollStatus({ poll }: { poll: OrdersOverview["poll"] }) {
   return (
     <BlockStack gap="100">
       <Text as="p" variant="bodySm" tone="subdued">
-        New orders are checked every {poll.everySeconds < 60 ? `${poll.everySeconds} seconds` : `${Math.round(poll.everySeconds / 60)} minutes`}.{" "}
+        New orders are checked every {poll.everySeconds < 60 ? plural(poll.everySeconds, "second", "seconds") : plural(Math.round(poll.everySeconds / 60), "minute", "minutes")}.{" "}
         {poll.lastPollAt ? `Last check ${formatDateTime(poll.lastPollAt)}: ${poll.lastFound} awaiting, ${poll.lastNew} new.` : "Not checked yet."}
       </Text>
       {poll.lastOutcome === "failed" && poll.lastError ? (
