@@ -53,7 +53,8 @@ export async function enqueueJob<N extends TaskName>(
 
 /**
  * Adds a job by task identifier without schema checks: for re-enqueueing stored payloads and for
- * tests that register their own tasks. Prefer `enqueueJob`.
+ * tests that register their own tasks. Prefer `enqueueJob`. Without `maxAttempts`, a registered
+ * task gets its own `maxAttempts` (as with `enqueueJob`), anything else DEFAULT_MAX_ATTEMPTS.
  */
 export async function addJob(
   client: JobClient,
@@ -66,7 +67,7 @@ export async function addJob(
     JSON.stringify(payload ?? {}),
     options.queueName ?? null,
     options.runAt?.toISOString() ?? null,
-    options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    options.maxAttempts ?? registeredTask(identifier)?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     options.jobKey ?? null,
     options.priority ?? null,
     options.jobKeyMode ?? "replace",
@@ -78,6 +79,10 @@ export async function addJob(
   } else {
     await client.query(ADD_JOB_SQL, values);
   }
+}
+
+function registeredTask(identifier: string): (typeof tasks)[TaskName] | undefined {
+  return Object.hasOwn(tasks, identifier) ? tasks[identifier as TaskName] : undefined;
 }
 
 export type QueueStats = {
@@ -142,11 +147,7 @@ export async function retryJobFailure(shop: string, id: string): Promise<Result<
   return prisma.$transaction(async (tx) => {
     const failure = await tx.jobFailure.findFirst({ where: { id, shop } });
     if (!failure) return err({ kind: "not-found" as const });
-    const definition = (tasks as Record<string, (typeof tasks)[TaskName] | undefined>)[failure.taskName];
-    await addJob(tx, failure.taskName, failure.payload, {
-      queueName: failure.queueName ?? undefined,
-      maxAttempts: definition?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    });
+    await addJob(tx, failure.taskName, failure.payload, { queueName: failure.queueName ?? undefined });
     await tx.jobFailure.update({ where: { id }, data: { retriedAt: new Date() } });
     return ok(undefined);
   });

@@ -24,8 +24,12 @@ export type TaskContext = {
   };
   db: PrismaClient;
   now: () => Date;
-  /** Set when the worker is shutting down; long handlers should stop early. */
-  signal: AbortSignal | undefined;
+  /**
+   * Aborted when the worker shuts down or the task's time limit (`timeoutMs`) is reached: long
+   * handlers should stop early, leaving their progress recorded. A handler that ignores it is
+   * abandoned shortly after and its job retried, so it must not keep writing after an abort.
+   */
+  signal: AbortSignal;
 };
 
 export type TaskHandler<P> = (payload: P, context: TaskContext) => Promise<TaskOutcome>;
@@ -40,6 +44,8 @@ export type TaskDefinition<S extends z.ZodType = z.ZodType> = {
   load: () => Promise<TaskHandler<z.output<S>>>;
   /** Overrides DEFAULT_MAX_ATTEMPTS for every job of this task. */
   maxAttempts?: number;
+  /** Overrides DEFAULT_TASK_TIMEOUT_MS: how long one run may take before it is aborted. */
+  timeoutMs?: number;
 };
 
 export function defineTask<S extends z.ZodType>(definition: TaskDefinition<S>): TaskDefinition<S> {
@@ -48,6 +54,18 @@ export function defineTask<S extends z.ZodType>(definition: TaskDefinition<S>): 
 
 /** 10 attempts with graphile-worker's exp(n)-second backoff spread retries over about 3.4 hours. */
 export const DEFAULT_MAX_ATTEMPTS = 10;
+
+/**
+ * A run that has not settled after this long is aborted (`context.signal`) and, if it still does
+ * not settle, abandoned and retried: a task that never settles would otherwise keep its job, and the
+ * whole named queue behind it, locked for graphile-worker's 4 hours. Generous, because the first
+ * sync reconciles a whole catalogue inline and most handlers do not watch the signal yet (an
+ * abandoned handler keeps running beside its retry); tasks with a known shape set less.
+ */
+export const DEFAULT_TASK_TIMEOUT_MS = 30 * 60_000;
+
+/** After an abort, how long a handler gets to stop and report before the worker abandons it. */
+export const TASK_ABORT_GRACE_MS = 10_000;
 
 /** JobFailure.shop for jobs that belong to no shop (maintenance, fan-out cron jobs). */
 export const SYSTEM_SHOP = "(system)";

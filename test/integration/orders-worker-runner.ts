@@ -56,8 +56,8 @@ setOrdersRuntime(
 const events = new EventEmitter() as WorkerEvents;
 await startWorkerLiveness({ connectionString, events });
 const recover = async () => {
-  const dead = await recoverDeadWorkers(pool, { graceMs: 1_000 }).catch(() => []);
-  if (dead.length) process.stdout.write(`recovered ${dead.length}\n`);
+  const outcome = await recoverDeadWorkers(pool, { graceMs: 1_000 }).catch(() => null);
+  if (outcome?.workers.length) process.stdout.write(`recovered ${outcome.workers.length}\n`);
 };
 await recover();
 setInterval(() => void recover(), 500).unref();
