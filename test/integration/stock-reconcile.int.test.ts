@@ -84,6 +84,97 @@ describe("reconciliation", () => {
     expect(market.stockOf("1001")).toBe(4);
   });
 
+  describe("reads both sides at once", () => {
+    const N = 2_100; // three marketplace pages
+    const sku = (i: number) => String(100_000 + i);
+    const item = (i: number) => `I${i}`;
+    const drifted = new Map([
+      [5, 0],
+      [1_500, 2],
+      [2_050, 9],
+    ]);
+
+    async function catalogue(clock: ManualClock) {
+      const shopify = new ScriptedInventory(clock);
+      const market = new InMemoryMarketplace();
+      market.seedProducts(Array.from({ length: N }, (_, i) => ({ sku: sku(i), quantity: 6 })));
+      await t.db.skuMapping.createMany({
+        data: Array.from({ length: N }, (_, i) => ({ shop: SHOP, marketplaceSku: sku(i), variantGid: `V-${i}`, inventoryItemGid: item(i), matchMethod: "manual" })),
+      });
+      for (let i = 0; i < N; i++) shopify.set(item(i), { L1: drifted.get(i) ?? 6 });
+      return { shopify, market };
+    }
+
+    it("compares the pages listed before Shopify's side was known once it is, and corrects them", async () => {
+      const clock = new ManualClock();
+      const { shopify, market } = await catalogue(clock);
+      // Shopify's bulk file is only ready after the whole marketplace listing (a slow bulk build).
+      let listingDone!: () => void;
+      const listed = new Promise<void>((r) => (listingDone = r));
+      const list = market.listStock.bind(market);
+      const pages: number[] = [];
+      market.listStock = async (q) => {
+        const page = await list(q);
+        if (page.ok) {
+          pages.push(page.value.items.length);
+          if (!page.value.nextCursor) listingDone();
+        }
+        return page;
+      };
+      const read = shopify.readAllLevels.bind(shopify);
+      shopify.readAllLevels = async function* (locations) {
+        await listed;
+        yield* read(locations);
+      };
+      const runId = await startReconciliationRun(t.db, SHOP, "manual");
+      const outcome = await reconcileStock({ db: t.db, shopify, marketplace: market, clock }, SHOP, runId);
+      expect(pages).toEqual([1000, 1000, 100]);
+      expect(outcome).toMatchObject({ ok: true, value: { marketplaceItems: N, shopifyItems: N, discrepancies: 3, corrected: 3, pending: 0 } });
+      for (const [i, quantity] of drifted) expect(market.stockOf(sku(i))).toBe(quantity);
+      const found = await t.db.stockDiscrepancy.findMany({ where: { shop: SHOP }, orderBy: { marketplaceSku: "asc" } });
+      expect(found.map((d) => [d.marketplaceSku, d.expectedQuantity, d.marketplaceQuantity])).toEqual(
+        [...drifted].map(([i, q]) => [sku(i), q, 6]),
+      );
+      expect(await t.db.stockReconciliationRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: "completed", checked: N, discrepancies: 3 });
+    });
+
+    it("fails the run when Shopify cannot be read, without correcting anything from half a picture", async () => {
+      const clock = new ManualClock();
+      const { shopify, market } = await catalogue(clock);
+      shopify.readAllLevels = async function* () {
+        yield { ok: false as const, error: { kind: "failed" as const, retryable: false, message: "Bulk operation FAILED" } };
+      };
+      const runId = await startReconciliationRun(t.db, SHOP, "manual");
+      const outcome = await reconcileStock({ db: t.db, shopify, marketplace: market, clock }, SHOP, runId);
+      expect(outcome).toMatchObject({ ok: false, error: { kind: "shopify" } });
+      expect(market.stockOf(sku(5))).toBe(6);
+      expect(await t.db.stockReconciliationRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: "failed" });
+    });
+
+    it("stops reading Shopify when the marketplace listing fails", async () => {
+      const clock = new ManualClock();
+      const { shopify, market } = await catalogue(clock);
+      market.failNext("listStock", { kind: "unavailable", retryable: true, reason: "server-error", message: "503" });
+      let shopifyClosed = false;
+      const read = shopify.readAllLevels.bind(shopify);
+      shopify.readAllLevels = async function* (locations) {
+        try {
+          await new Promise((r) => setTimeout(r, 50));
+          yield* read(locations);
+          yield* read(locations);
+        } finally {
+          shopifyClosed = true;
+        }
+      };
+      const runId = await startReconciliationRun(t.db, SHOP, "manual");
+      const outcome = await reconcileStock({ db: t.db, shopify, marketplace: market, clock }, SHOP, runId);
+      expect(outcome).toMatchObject({ ok: false, error: { kind: "marketplace", error: { kind: "unavailable" } } });
+      // The run only reports once Shopify's side has let go (no writes after the run has ended).
+      expect(shopifyClosed).toBe(true);
+      expect(await t.db.stockReconciliationRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: "failed" });
+    });
+  });
+
   it("refuses to run without a published location", async () => {
     const clock = new ManualClock();
     await t.db.stockSettings.update({ where: { shop: SHOP }, data: { publishedLocationIds: [] } });

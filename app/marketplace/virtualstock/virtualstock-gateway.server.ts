@@ -62,7 +62,12 @@ import {
 } from "./virtualstock-schemas";
 
 export interface VirtualstockGatewayOptions extends VirtualstockClientOptions {
-  /** How many part number -> product id lookups to keep (default 10 000). */
+  /**
+   * How many part number -> product id lookups to keep. The default (100,000, about 10 MB) holds a
+   * large supplier's whole catalogue, so after one full listing (a reconciliation or a warm-up)
+   * no stock push pays a look-up request; a smaller cache made a 50,000-product reconciliation
+   * look up again most of the ids it had just listed.
+   */
   productIdCacheSize?: number;
 }
 
@@ -94,6 +99,8 @@ export function createVirtualstockGateway(options: VirtualstockGatewayOptions): 
   return new VirtualstockGateway(options);
 }
 
+const DEFAULT_PRODUCT_ID_CACHE_SIZE = 100_000;
+
 class VirtualstockGateway implements MarketplaceGateway {
   readonly platform = "virtualstock" as const;
   readonly capabilities = virtualstockCapabilities;
@@ -102,7 +109,7 @@ class VirtualstockGateway implements MarketplaceGateway {
 
   constructor(private readonly options: VirtualstockGatewayOptions) {
     this.client = new VirtualstockClient(options);
-    this.productIds = new LruMap(options.productIdCacheSize ?? 10_000);
+    this.productIds = new LruMap(options.productIdCacheSize ?? DEFAULT_PRODUCT_ID_CACHE_SIZE);
   }
 
   async testConnection(): Promise<Result<ConnectionInfo, MarketplaceError>> {

@@ -1,12 +1,12 @@
 /**
  * Drift healing. Webhooks can be lost, so on a schedule (and on the merchant's "check now") we
  * re-read what Shopify has for every mapped item, read what the marketplace shows, record each
- * difference, and let the pusher correct it. Both sides are streamed in pages (Shopify: a bulk
- * operation; the marketplace: its largest list pages), so 50,000 SKUs never sit in memory as
- * objects: only a set of the part numbers seen.
+ * difference, and correct it. Both sides are read at the same time and streamed in pages (Shopify:
+ * a bulk operation; the marketplace: its largest list pages), so 50,000 SKUs never sit in memory as
+ * objects: only the part numbers seen (and those listed before Shopify's side was known).
  */
 import type { MarketplaceError } from "../../marketplace/marketplace-errors";
-import type { MarketplaceGateway } from "../../marketplace/marketplace-gateway";
+import type { MarketplaceGateway, MarketplaceStockLevel, Page } from "../../marketplace/marketplace-gateway";
 import { err, ok, type Result } from "../../lib/result";
 import type { Clock, InventoryReader, ShopifyReadError } from "./ports";
 import { pushStockLevels } from "./push-stock-levels.server";
@@ -84,9 +84,108 @@ async function run(deps: ReconcileDeps, shop: string, runId: string): Promise<Re
   }
   const out: ReconcileOutcome = { runId, shopifyItems: 0, marketplaceItems: 0, discrepancies: 0, pending: 0, corrected: 0 };
 
-  // 1. Shopify: refresh every mapped SKU's desired quantity (version-guarded, so a webhook-driven
-  //    reading that is newer than this bulk snapshot keeps winning).
+  // Both sides are read at once: Shopify prepares its bulk file (seconds to minutes) while the
+  // marketplace is listed, which only the request budget paces. Each listed page is compared as
+  // soon as Shopify's side is known; pages listed before that wait as part numbers only.
+  const stop = { requested: false };
+  const shopifySide = readShopifySide(deps, shop, settings, out, stop);
+  const shopifyState: { done: Result<void, ReconcileError> | null } = { done: null };
+  // The rejection (a database error) is handled where the side is awaited below.
+  shopifySide.then((r) => (shopifyState.done = r), () => {});
+  /** A page requested and not yet awaited. */
+  let inFlight: Promise<Result<Page<MarketplaceStockLevel>, MarketplaceError>> | null = null;
+  try {
+    const waiting: string[] = [];
+    const seen = new Set<string>();
+    const correct = async (skus: string[]) => {
+      if (skus.length === 0) return;
+      out.discrepancies += await recordDiscrepancies(db, shop, runId, skus, deps.clock.now());
+      // Pushed now, while the adapter knows these products' ids from the listing; what fails is
+      // left to the pusher's retries, and massive drift to the pusher after PAGE_PUSH_MAX_MS.
+      const pushed = await pushStockLevels(
+        { db, marketplace: deps.marketplace, clock: deps.clock },
+        shop,
+        { onlySkus: skus, maxDurationMs: PAGE_PUSH_MAX_MS },
+      );
+      out.corrected += pushed.pushed;
+    };
+
+    // The next page is requested while this one is recorded, so the budget, not our database
+    // work, sets the pace (offset paging: the next cursor is known with the page).
+    // A page is as old as its request: a push made after the request may or may not show in it.
+    let requestedAt = deps.clock.now();
+    let next = deps.marketplace.listStock({ limit: LIST_PAGE_SIZE });
+    inFlight = next;
+    for (;;) {
+      const pageReadAt = requestedAt;
+      const page = await next;
+      inFlight = null;
+      if (!page.ok) return err({ kind: "marketplace", error: page.error });
+      const cursor = page.value.nextCursor;
+      if (cursor) {
+        requestedAt = deps.clock.now();
+        inFlight = next = deps.marketplace.listStock({ cursor, limit: LIST_PAGE_SIZE });
+      }
+      const items = page.value.items;
+      for (const item of items) seen.add(item.sku);
+      if (items.length > 0) {
+        const listed = await recordListing(db, shop, items, pageReadAt);
+        await rememberMarketplaceProducts(db, shop, items, pageReadAt);
+        const shopify = shopifyState.done;
+        if (shopify !== null && !shopify.ok) return shopify;
+        if (shopify === null) waiting.push(...listed);
+        else await correct([...waiting.splice(0), ...listed]);
+      }
+      out.marketplaceItems += items.length;
+      await db.stockReconciliationRun.update({
+        where: { id: runId },
+        data: { checked: out.marketplaceItems, total: page.value.total ?? null, discrepancies: out.discrepancies },
+      });
+      if (!cursor) break;
+    }
+    const shopify = await shopifySide;
+    if (!shopify.ok) return shopify;
+    await correct(waiting.splice(0));
+    await db.stockReconciliationRun.update({ where: { id: runId }, data: { discrepancies: out.discrepancies } });
+    await flagUnlisted(db, shop, [...seen]);
+  } finally {
+    // However the run ends, neither side may go on writing after it: Shopify's side stops at its
+    // next chunk, and a page already requested is let land.
+    stop.requested = true;
+    await Promise.allSettled([shopifySide, inFlight]);
+  }
+
+  const pending = await db.$queryRaw<{ n: bigint }[]>`
+    SELECT count(*) AS n FROM "PublishedStock" WHERE "shop" = ${shop} AND "desiredQuantity" IS NOT NULL
+      AND "desiredQuantity" IS DISTINCT FROM "shownQuantity" AND NOT "blocked"`;
+  out.pending = Number(pending[0]?.n ?? 0);
+  return ok(out);
+}
+
+/**
+ * Flags the part numbers we map that the marketplace no longer lists. Only rows whose flag changes
+ * are written: rewriting 50,000 unchanged rows took seconds at the end of every run.
+ */
+async function flagUnlisted(db: Db, shop: string, listed: string[]): Promise<void> {
+  await db.$executeRaw`
+    UPDATE "SkuMapping" SET "marketplaceKnown" = ("marketplaceSku" = ANY(${listed}::text[]))
+    WHERE "shop" = ${shop} AND "marketplaceKnown" IS DISTINCT FROM ("marketplaceSku" = ANY(${listed}::text[]))`;
+}
+
+/**
+ * Refreshes every mapped SKU's desired quantity from a Shopify bulk read (version-guarded, so a
+ * webhook-driven reading newer than this snapshot keeps winning). Stops early when asked.
+ */
+async function readShopifySide(
+  deps: ReconcileDeps,
+  shop: string,
+  settings: Awaited<ReturnType<typeof getStockSettings>>,
+  out: ReconcileOutcome,
+  stop: { requested: boolean },
+): Promise<Result<void, ReconcileError>> {
+  const { db } = deps;
   for await (const chunk of deps.shopify.readAllLevels(settings.publishedLocationIds)) {
+    if (stop.requested) return ok(undefined);
     if (!chunk.ok) return err({ kind: "shopify", error: chunk.error });
     const readAt = deps.clock.now();
     const byItem = new Map(chunk.value.map((i) => [i.inventoryItemGid, i]));
@@ -100,84 +199,51 @@ async function run(deps: ReconcileDeps, shop: string, runId: string): Promise<Re
     await recordDesired(db, shop, readings);
     out.shopifyItems += chunk.value.length;
   }
-
-  // 2. The marketplace: compare page by page.
-  const seen = new Set<string>();
-  let cursor: string | undefined;
-  do {
-    const pageReadAt = deps.clock.now();
-    const page = await deps.marketplace.listStock({ cursor, limit: LIST_PAGE_SIZE });
-    if (!page.ok) return err({ kind: "marketplace", error: page.error });
-    const items = page.value.items;
-    for (const item of items) seen.add(item.sku);
-    if (items.length > 0) {
-      out.discrepancies += await comparePage(db, shop, runId, items, pageReadAt);
-      await rememberMarketplaceProducts(db, shop, items, pageReadAt);
-      // Correct this page's drift now, while the adapter still knows these products' ids from the
-      // listing: after a 50,000-product listing its id cache (10,000 entries) only holds the last
-      // pages, and each push for an earlier page would first cost a look-up request. It also
-      // starts the corrections 50 pages sooner. Failures are left to the pusher's retries.
-      const pushed = await pushStockLevels(
-        { db, marketplace: deps.marketplace, clock: deps.clock },
-        shop,
-        { onlySkus: items.map((i) => i.sku), maxDurationMs: PAGE_PUSH_MAX_MS },
-      );
-      out.corrected += pushed.pushed;
-    }
-    out.marketplaceItems += items.length;
-    await db.stockReconciliationRun.update({
-      where: { id: runId },
-      data: { checked: out.marketplaceItems, total: page.value.total ?? null, discrepancies: out.discrepancies },
-    });
-    cursor = page.value.nextCursor;
-  } while (cursor);
-
-  // 3. Part numbers we map that the marketplace no longer lists. Only rows whose flag changes are
-  //    written: rewriting 50,000 unchanged rows took seconds at the end of every run.
-  const listed = [...seen];
-  await db.$executeRaw`
-    UPDATE "SkuMapping" SET "marketplaceKnown" = ("marketplaceSku" = ANY(${listed}::text[]))
-    WHERE "shop" = ${shop} AND "marketplaceKnown" IS DISTINCT FROM ("marketplaceSku" = ANY(${listed}::text[]))`;
-
-  const pending = await db.$queryRaw<{ n: bigint }[]>`
-    SELECT count(*) AS n FROM "PublishedStock" WHERE "shop" = ${shop} AND "desiredQuantity" IS NOT NULL
-      AND "desiredQuantity" IS DISTINCT FROM "shownQuantity" AND NOT "blocked"`;
-  out.pending = Number(pending[0]?.n ?? 0);
-  return ok(out);
+  return ok(undefined);
 }
 
 /**
- * Takes the listing as the truth about what the marketplace shows (unless we pushed the SKU after
- * the page was read), and records a discrepancy wherever it differs from what we want published.
- * Returns how many new discrepancies were recorded.
+ * Takes a listed page as the truth about what the marketplace shows, except for SKUs we pushed
+ * (or are pushing) after the page was read. Returns the part numbers whose shown value it set:
+ * only those can be compared with what we want published.
  */
-async function comparePage(
+async function recordListing(
   db: Db,
   shop: string,
-  runId: string,
   items: readonly { sku: string; quantity: number }[],
   pageReadAt: Date,
-): Promise<number> {
-  const skus = items.map((i) => i.sku);
-  const quantities = items.map((i) => i.quantity);
+): Promise<string[]> {
+  // A mapped SKU the pusher has not met yet gets its row here (its desired value may still be on
+  // its way from Shopify's side of the run).
+  const rows = await db.$queryRaw<{ sku: string }[]>`
+    INSERT INTO "PublishedStock" AS p ("shop", "marketplaceSku", "inventoryItemGid", "shownQuantity")
+    SELECT ${shop}, l.sku, m."inventoryItemGid", l.qty
+    FROM unnest(${items.map((i) => i.sku)}::text[], ${items.map((i) => i.quantity)}::int[]) AS l(sku, qty)
+    JOIN "SkuMapping" m ON m."shop" = ${shop} AND m."marketplaceSku" = l.sku
+      AND m."variantGid" IS NOT NULL AND m."inventoryItemGid" IS NOT NULL
+    ON CONFLICT ("shop", "marketplaceSku") DO UPDATE SET "shownQuantity" = EXCLUDED."shownQuantity"
+    WHERE (p."lastPushedAt" IS NULL OR p."lastPushedAt" < ${pageReadAt})
+      AND (p."claimedUntil" IS NULL OR p."claimedUntil" < ${pageReadAt})
+    RETURNING p."marketplaceSku" AS sku`;
+  return rows.map((r) => r.sku);
+}
+
+/**
+ * Records a discrepancy for each of these SKUs whose shown value (just listed) differs from what
+ * we want published, unless one is already open. Returns how many were recorded.
+ */
+async function recordDiscrepancies(db: Db, shop: string, runId: string, skus: readonly string[], at: Date): Promise<number> {
   const rows = await db.$queryRaw<{ n: bigint }[]>`
-    WITH listed AS (
-      SELECT * FROM unnest(${skus}::text[], ${quantities}::int[]) AS l(sku, qty)
-    ), updated AS (
-      UPDATE "PublishedStock" p SET "shownQuantity" = listed.qty
-      FROM listed
-      WHERE p."shop" = ${shop} AND p."marketplaceSku" = listed.sku
-        AND (p."lastPushedAt" IS NULL OR p."lastPushedAt" < ${pageReadAt})
-        AND (p."claimedUntil" IS NULL OR p."claimedUntil" < ${pageReadAt})
-      RETURNING p."marketplaceSku", p."desiredQuantity", listed.qty
-    ), inserted AS (
+    WITH inserted AS (
       INSERT INTO "StockDiscrepancy" ("id", "shop", "marketplaceSku", "runId", "expectedQuantity", "marketplaceQuantity", "detectedAt")
-      SELECT gen_random_uuid()::text, ${shop}, u."marketplaceSku", ${runId}, u."desiredQuantity", u.qty, ${pageReadAt}
-      FROM updated u
-      WHERE u."desiredQuantity" IS NOT NULL AND u."desiredQuantity" <> u.qty
+      SELECT gen_random_uuid()::text, ${shop}, p."marketplaceSku", ${runId}, p."desiredQuantity", p."shownQuantity", ${at}
+      FROM "PublishedStock" p
+      WHERE p."shop" = ${shop} AND p."marketplaceSku" = ANY(${skus}::text[])
+        AND p."desiredQuantity" IS NOT NULL AND p."shownQuantity" IS NOT NULL
+        AND p."desiredQuantity" <> p."shownQuantity"
         AND NOT EXISTS (
           SELECT 1 FROM "StockDiscrepancy" d
-          WHERE d."shop" = ${shop} AND d."marketplaceSku" = u."marketplaceSku" AND d."resolvedAt" IS NULL
+          WHERE d."shop" = ${shop} AND d."marketplaceSku" = p."marketplaceSku" AND d."resolvedAt" IS NULL
         )
       RETURNING 1
     )
