@@ -1,10 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { InMemoryMarketplace } from "../fakes/in-memory-marketplace";
-import { pushStockLevels } from "../../app/sync/inventory/push-stock-levels.server";
+import { marketplaceHeldUntil, pushStockLevels } from "../../app/sync/inventory/push-stock-levels.server";
 import { refreshStockLevels } from "../../app/sync/inventory/refresh-stock-levels.server";
-import { orderPending } from "../../app/sync/inventory/push-planner";
+import { OUTAGE_PROBE_MAX_MS, orderPending, outageProbeDelayMs } from "../../app/sync/inventory/push-planner";
 import { claimPending, markItemsDirty, recordDesired } from "../../app/sync/inventory/stock-store.server";
-import { unavailable } from "../../app/marketplace/marketplace-errors";
+import { err, type Result } from "../../app/lib/result";
+import { createMarketplaceGateway } from "../../app/marketplace/create-gateway.server";
+import { unavailable, type MarketplaceError } from "../../app/marketplace/marketplace-errors";
+import type { CallOptions, StockPushReport, StockUpdate } from "../../app/marketplace/marketplace-gateway";
+import { unlimitedBudget } from "../../app/marketplace/request-budget";
+import { startVirtualstockSimulator } from "../simulators/virtualstock/server";
 import { ManualClock, ScriptedInventory, startStockTestDb, type StockTestDb } from "./stock-harness";
 
 const SHOP = "stock-test.myshopify.com";
@@ -215,5 +220,139 @@ describe("refresh then push", () => {
     expect(await t.db.stockDirtyItem.count()).toBe(1);
     const second = await refreshStockLevels({ db: t.db, shopify, clock }, SHOP);
     expect(second).toEqual({ ok: true, value: { itemsRead: 1, pending: 1 } });
+  });
+});
+
+/** A marketplace whose stock endpoint can be down for everyone, or for some products only. */
+class FlakyMarketplace extends InMemoryMarketplace {
+  down = false;
+  readonly broken = new Set<string>();
+  /** Every pushStock call, answered or refused. */
+  attempts: string[] = [];
+  override async pushStock(updates: StockUpdate[], options?: CallOptions): Promise<Result<StockPushReport, MarketplaceError>> {
+    this.attempts.push(updates[0]?.sku ?? "");
+    if (this.down || this.broken.has(updates[0]?.sku ?? "")) return err(unavailable("server-error", "503 Service Unavailable"));
+    return super.pushStock(updates, options);
+  }
+}
+
+/** The most probes the pusher's schedule fits into `ms` of outage. */
+function probesWithin(ms: number): number {
+  let n = 0;
+  for (let t = 0; t < ms; ) t += outageProbeDelayMs(++n);
+  return n;
+}
+
+async function pendingSkus(clock: ManualClock, shopify: ScriptedInventory, levels: Record<string, number>) {
+  for (const [sku, level] of Object.entries(levels)) {
+    await map(sku, `I${sku}`);
+    shopify.set(`I${sku}`, { L1: level });
+  }
+  await markItemsDirty(t.db, SHOP, Object.keys(levels).map((sku) => `I${sku}`), clock.now());
+  await refreshStockLevels({ db: t.db, shopify, clock }, SHOP);
+}
+
+describe("marketplace outages", () => {
+  it("sends one probe per interval while the marketplace is down, whatever the triggers, and everything on the first success", async () => {
+    const clock = new ManualClock();
+    const shopify = new ScriptedInventory(clock);
+    const market = new FlakyMarketplace({ now: () => clock.now().getTime() });
+    const skus = ["2001", "2002", "2003", "2004", "2005"];
+    market.seedProducts(skus.map((sku) => ({ sku, quantity: 50 })));
+    await pendingSkus(clock, shopify, Object.fromEntries(skus.map((sku, i) => [sku, 10 + i])));
+    market.down = true;
+    // A minute of triggers, one a second (webhooks, refresh rounds, scheduled retries).
+    const held: (Date | null)[] = [];
+    for (let s = 0; s < 60; s++) {
+      const run = await pushStockLevels({ db: t.db, marketplace: market, clock }, SHOP);
+      expect(run.pushed).toBe(0);
+      expect(run.outageUntil).not.toBeNull();
+      held.push(run.outageUntil);
+      clock.advance(1_000);
+    }
+    expect(market.attempts).toHaveLength(probesWithin(60_000));
+    // The SKUs that did not carry a probe were not pushed back.
+    const untouched = await t.db.publishedStock.findMany({ where: { shop: SHOP, marketplaceSku: { notIn: market.attempts } } });
+    expect(untouched.length).toBeGreaterThan(0);
+    for (const row of untouched) expect(row).toMatchObject({ attempts: 0, nextAttemptAt: null });
+
+    market.down = false;
+    const recovered = clock.now().getTime();
+    let deliveredAt: number | null = null;
+    for (let s = 0; s <= OUTAGE_PROBE_MAX_MS / 1_000 && deliveredAt == null; s++) {
+      const run = await pushStockLevels({ db: t.db, marketplace: market, clock }, SHOP);
+      if (run.pushed > 0) {
+        // The probe and the whole backlog in one run.
+        expect(run).toMatchObject({ pushed: skus.length, remaining: 0, outageUntil: null });
+        deliveredAt = clock.now().getTime();
+      } else clock.advance(1_000);
+    }
+    expect(deliveredAt).not.toBeNull();
+    expect((deliveredAt ?? Infinity) - recovered).toBeLessThanOrEqual(OUTAGE_PROBE_MAX_MS);
+    for (const [i, sku] of skus.entries()) expect(market.stockOf(sku)).toBe(10 + i - 1);
+    expect(marketplaceHeldUntil(market, clock.now())).toBeNull();
+  });
+
+  it("does not let one product that always fails hold back the others", async () => {
+    const clock = new ManualClock();
+    const shopify = new ScriptedInventory(clock);
+    const market = new FlakyMarketplace({ now: () => clock.now().getTime() });
+    market.seedProducts([{ sku: "3001", quantity: 5 }, { sku: "3002", quantity: 50 }, { sku: "3003", quantity: 50 }]);
+    await t.db.publishedStock.create({ data: { shop: SHOP, marketplaceSku: "3001", inventoryItemGid: "I3001", shownQuantity: 5 } });
+    // 3001 goes to zero, so it is the riskiest and the first one claimed.
+    await pendingSkus(clock, shopify, { "3001": 1, "3002": 7, "3003": 8 });
+    market.broken.add("3001");
+    let othersAt: number | null = null;
+    const start = clock.now().getTime();
+    for (let s = 0; s < 30; s++) {
+      await pushStockLevels({ db: t.db, marketplace: market, clock }, SHOP);
+      if (othersAt == null && market.stockOf("3002") === 6 && market.stockOf("3003") === 7) othersAt = clock.now().getTime();
+      clock.advance(1_000);
+    }
+    // Taken for an outage at first, it is passed over by the next probe, which goes through.
+    expect(othersAt).not.toBeNull();
+    expect((othersAt ?? Infinity) - start).toBeLessThanOrEqual(outageProbeDelayMs(1));
+    // It is still retried, but no more often than a down marketplace is probed: the schedule,
+    // restarted once by the success of the others, plus the try right after that success.
+    const onBroken = market.attempts.filter((sku) => sku === "3001").length;
+    expect(onBroken).toBeGreaterThan(1);
+    expect(onBroken).toBeLessThanOrEqual(probesWithin(30_000) + 2);
+    expect(market.stockOf("3001")).toBe(5);
+  });
+
+  it("probes with one request per interval when every endpoint is down, the token endpoint included", async () => {
+    const vs = await startVirtualstockSimulator({ rateLimitPerMinute: 250 });
+    try {
+      const clock = new ManualClock();
+      const shopify = new ScriptedInventory(clock);
+      vs.control.seedProducts(["4001", "4002", "4003"].map((partNumber) => ({ partNumber, stock: 0 })));
+      // A fresh gateway (a worker that just started): no token, no product ids cached.
+      const market = createMarketplaceGateway({
+        marketplaceId: "john-lewis",
+        baseUrl: vs.url,
+        credentials: { username: "supplier", password: "secret" },
+        budget: unlimitedBudget,
+      });
+      await pendingSkus(clock, shopify, { "4001": 4, "4002": 5, "4003": 6 });
+      vs.control.injectFault({ kind: "status", status: 503, count: 1_000_000, path: "/" });
+      for (let s = 0; s < 60; s++) {
+        await pushStockLevels({ db: t.db, marketplace: market, clock }, SHOP);
+        clock.advance(1_000);
+      }
+      const during = vs.control.requests();
+      expect(during).toHaveLength(probesWithin(60_000));
+      // Each probe stopped at the login in front of the push.
+      expect(during.every((r) => r.method === "POST" && r.path.includes("/token") && r.status === 503)).toBe(true);
+
+      vs.control.clearFaults();
+      for (let s = 0; s <= OUTAGE_PROBE_MAX_MS / 1_000 && vs.control.getProduct("4003")?.stock !== 5; s++) {
+        await pushStockLevels({ db: t.db, marketplace: market, clock }, SHOP);
+        clock.advance(1_000);
+      }
+      expect(["4001", "4002", "4003"].map((p) => vs.control.getProduct(p)?.stock)).toEqual([3, 4, 5]);
+      expect(vs.control.statusCounts()[429]).toBeUndefined();
+    } finally {
+      await vs.close();
+    }
   });
 });

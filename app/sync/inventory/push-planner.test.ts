@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { budgetPriority, isNewerVersion, orderPending, riskClass, retryDelayMs, type PendingPush } from "./push-planner";
+import { rateLimited, rejected, unauthorized, unavailable } from "../../marketplace/marketplace-errors";
+import {
+  budgetPriority,
+  failureScope,
+  isNewerVersion,
+  orderPending,
+  OUTAGE_PROBE_MAX_MS,
+  outageProbeDelayMs,
+  riskClass,
+  retryDelayMs,
+  type PendingPush,
+} from "./push-planner";
 
 const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
 
@@ -56,5 +67,42 @@ describe("retryDelayMs", () => {
     expect(retryDelayMs(1, 7_000)).toBe(7_000);
     expect([1, 2, 3].map((a) => retryDelayMs(a))).toEqual([2_000, 4_000, 8_000]);
     expect(retryDelayMs(20)).toBe(300_000);
+  });
+});
+
+describe("outageProbeDelayMs", () => {
+  it("probes after 2, 4 and 8 s, then every 10 s however long the outage lasts", () => {
+    expect([1, 2, 3, 4, 5, 50].map((n) => outageProbeDelayMs(n))).toEqual([2_000, 4_000, 8_000, 10_000, 10_000, 10_000]);
+    expect(OUTAGE_PROBE_MAX_MS).toBe(10_000);
+  });
+
+  it("fits few probes in a minute's outage and leaves the recovery at most one interval away", () => {
+    const probes: number[] = [];
+    for (let t = 0, n = 0; t < 60_000; ) {
+      probes.push(t);
+      t += outageProbeDelayMs(++n);
+    }
+    expect(probes).toEqual([0, 2_000, 6_000, 14_000, 24_000, 34_000, 44_000, 54_000]);
+    const nextAfterRecovery = probes[probes.length - 1] + outageProbeDelayMs(probes.length);
+    expect(nextAfterRecovery - 60_000).toBeLessThanOrEqual(OUTAGE_PROBE_MAX_MS);
+  });
+
+  it("follows the platform's hint (a 429's Retry-After), capped at 5 minutes", () => {
+    expect(outageProbeDelayMs(1, 30_000)).toBe(30_000);
+    expect(outageProbeDelayMs(9, 900_000)).toBe(300_000);
+  });
+});
+
+describe("failureScope", () => {
+  it.each([
+    ["a 5xx on the run's first push", unavailable("server-error", "503"), false, "outage"],
+    ["a timeout after a failed push", unavailable("timeout", "slow"), false, "outage"],
+    ["a 5xx right after a push went through", unavailable("server-error", "500"), true, "item"],
+    ["a product that is publishing (409)", unavailable("locked", "409", 60_000), false, "item"],
+    ["throttling, even after a success", rateLimited(5_000), true, "outage"],
+    ["refused credentials", unauthorized("bad password"), true, "outage"],
+    ["an unknown part number", rejected("not-found", "404", "no product", 404), false, "item"],
+  ] as const)("%s", (_n, error, previousOk, scope) => {
+    expect(failureScope(error, previousOk)).toBe(scope);
   });
 });

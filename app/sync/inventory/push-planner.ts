@@ -1,3 +1,5 @@
+import type { MarketplaceError } from "../../marketplace/marketplace-errors";
+
 /**
  * The pure rules of the stock pusher: which of two readings of Shopify wins, which pending SKU goes
  * first, and which budget priority a push uses. The store applies them (conditional writes, ordered
@@ -93,4 +95,38 @@ export function budgetPriority(p: PendingPush): "urgent" | "routine" {
 export function retryDelayMs(attempt: number, hintMs?: number): number {
   if (hintMs != null && hintMs > 0) return Math.min(hintMs, 300_000);
   return Math.min(2_000 * 2 ** Math.max(0, attempt - 1), 300_000);
+}
+
+/**
+ * While the marketplace is down the pusher sends ONE request (a probe) per interval, whatever the
+ * number of pending SKUs or triggers: this is the longest interval, so a recovered marketplace
+ * gets the backlog within about this long. 10 s costs 6 requests a minute of the 250 budget.
+ */
+export const OUTAGE_PROBE_MAX_MS = 10_000;
+
+/**
+ * How long to wait before the next probe after the `consecutiveFailures`-th failure in a row:
+ * the platform's hint when it gives one (a 429's Retry-After, capped at 5 minutes), else 2 s, 4 s,
+ * 8 s, then every `OUTAGE_PROBE_MAX_MS`. Unlike a per-SKU retry this does not keep growing: the
+ * delay after an outage ends must not depend on how long it lasted.
+ */
+export function outageProbeDelayMs(consecutiveFailures: number, hintMs?: number): number {
+  if (hintMs != null && hintMs > 0) return Math.min(hintMs, 300_000);
+  return Math.min(2_000 * 2 ** Math.max(0, consecutiveFailures - 1), OUTAGE_PROBE_MAX_MS);
+}
+
+/** Bad credentials do not heal by themselves: probe rarely (a changed connection starts afresh). */
+export const UNAUTHORIZED_PROBE_MS = 300_000;
+
+/**
+ * Whether a failed push means the whole marketplace is out ("outage": stop and probe) or only this
+ * SKU has a problem ("item": it retries alone, the run goes on). Throttling and refused credentials
+ * are account-wide by nature. A 5xx, timeout or bad answer usually is too, but not when the push
+ * just before it in the same run went through: the platform was up a moment ago, so one product
+ * that always fails must not hold every other SKU back.
+ */
+export function failureScope(error: MarketplaceError, previousPushSucceeded: boolean): "outage" | "item" {
+  if (error.kind === "rate-limited" || error.kind === "unauthorized") return "outage";
+  if (error.kind === "unavailable" && error.reason !== "locked") return previousPushSucceeded ? "item" : "outage";
+  return "item";
 }
