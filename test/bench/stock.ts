@@ -298,7 +298,10 @@ async function reconciliation() {
   // Where the time went: before the first marketplace call the run reads Shopify (bulk operation)
   // and records every desired quantity; after it, the budget sets the pace.
   if (made.length > 0) {
-    log(`reconciliation: first marketplace request after ${round((made[0].at - started) / 1000, 1)} s, last after ${round((made[made.length - 1].at - started) / 1000, 1)} s (${made.filter((r) => r.method === "GET").length} GET, ${made.filter((r) => r.method === "PATCH").length} PATCH)`);
+    const at = (r: { at: number } | undefined) => (r ? round((r.at - started) / 1000, 1) : null);
+    const gets = made.filter((r) => r.method === "GET");
+    const patches = made.filter((r) => r.method === "PATCH");
+    log(`reconciliation: first marketplace request after ${at(made[0])} s, last after ${at(made.at(-1))} s (${gets.length} GET, last after ${at(gets.at(-1))} s; ${patches.length} PATCH, first after ${at(patches[0])} s)`);
   }
   const pages = Math.ceil(config.reconSkus / 1000);
   const floorS = ((pages + config.reconDrift) / config.limit) * 60;

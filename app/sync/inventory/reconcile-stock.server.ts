@@ -99,13 +99,15 @@ async function run(deps: ReconcileDeps, shop: string, runId: string): Promise<Re
     const seen = new Set<string>();
     const correct = async (skus: string[]) => {
       if (skus.length === 0) return;
-      out.discrepancies += await recordDiscrepancies(db, shop, runId, skus, deps.clock.now());
+      const found = await recordDiscrepancies(db, shop, runId, skus, deps.clock.now());
+      out.discrepancies += found.recorded;
+      if (found.differing.length === 0) return;
       // Pushed now, while the adapter knows these products' ids from the listing; what fails is
       // left to the pusher's retries, and massive drift to the pusher after PAGE_PUSH_MAX_MS.
       const pushed = await pushStockLevels(
         { db, marketplace: deps.marketplace, clock: deps.clock },
         shop,
-        { onlySkus: skus, maxDurationMs: PAGE_PUSH_MAX_MS },
+        { onlySkus: found.differing, maxDurationMs: PAGE_PUSH_MAX_MS },
       );
       out.corrected += pushed.pushed;
     };
@@ -229,26 +231,37 @@ async function recordListing(
 }
 
 /**
- * Records a discrepancy for each of these SKUs whose shown value (just listed) differs from what
- * we want published, unless one is already open. Returns how many were recorded.
+ * Finds which of these SKUs show (as just listed) something else than we want published, and
+ * records a discrepancy for each unless one is already open. Returns those SKUs and how many
+ * discrepancies are new.
  */
-async function recordDiscrepancies(db: Db, shop: string, runId: string, skus: readonly string[], at: Date): Promise<number> {
-  const rows = await db.$queryRaw<{ n: bigint }[]>`
-    WITH inserted AS (
-      INSERT INTO "StockDiscrepancy" ("id", "shop", "marketplaceSku", "runId", "expectedQuantity", "marketplaceQuantity", "detectedAt")
-      SELECT gen_random_uuid()::text, ${shop}, p."marketplaceSku", ${runId}, p."desiredQuantity", p."shownQuantity", ${at}
+async function recordDiscrepancies(
+  db: Db,
+  shop: string,
+  runId: string,
+  skus: readonly string[],
+  at: Date,
+): Promise<{ differing: string[]; recorded: number }> {
+  const rows = await db.$queryRaw<{ sku: string; recorded: boolean }[]>`
+    WITH differing AS (
+      SELECT p."marketplaceSku", p."desiredQuantity", p."shownQuantity"
       FROM "PublishedStock" p
       WHERE p."shop" = ${shop} AND p."marketplaceSku" = ANY(${skus}::text[])
         AND p."desiredQuantity" IS NOT NULL AND p."shownQuantity" IS NOT NULL
         AND p."desiredQuantity" <> p."shownQuantity"
-        AND NOT EXISTS (
-          SELECT 1 FROM "StockDiscrepancy" d
-          WHERE d."shop" = ${shop} AND d."marketplaceSku" = p."marketplaceSku" AND d."resolvedAt" IS NULL
-        )
-      RETURNING 1
+    ), inserted AS (
+      INSERT INTO "StockDiscrepancy" ("id", "shop", "marketplaceSku", "runId", "expectedQuantity", "marketplaceQuantity", "detectedAt")
+      SELECT gen_random_uuid()::text, ${shop}, d."marketplaceSku", ${runId}, d."desiredQuantity", d."shownQuantity", ${at}
+      FROM differing d
+      WHERE NOT EXISTS (
+        SELECT 1 FROM "StockDiscrepancy" o
+        WHERE o."shop" = ${shop} AND o."marketplaceSku" = d."marketplaceSku" AND o."resolvedAt" IS NULL
+      )
+      RETURNING "marketplaceSku"
     )
-    SELECT count(*) AS n FROM inserted`;
-  return Number(rows[0]?.n ?? 0);
+    SELECT d."marketplaceSku" AS sku, EXISTS (SELECT 1 FROM inserted i WHERE i."marketplaceSku" = d."marketplaceSku") AS recorded
+    FROM differing d`;
+  return { differing: rows.map((r) => r.sku), recorded: rows.filter((r) => r.recorded).length };
 }
 
 /** Keeps a mapping row for every marketplace product, so the mapping page can list the unmapped ones. */
