@@ -6,7 +6,7 @@ import type { MarketplaceGateway } from "../../marketplace/marketplace-gateway";
 import { err, ok, type Result } from "../../lib/result";
 import { enqueuePush, enqueueRefresh } from "./handle-inventory-webhook.server";
 import type { Clock, EnqueueStockJob, InventoryReader } from "./ports";
-import { pushStockLevels } from "./push-stock-levels.server";
+import { marketplaceHeldUntil, pushStockLevels } from "./push-stock-levels.server";
 import { reconcileStock, startReconciliationRun, type ReconciliationTrigger } from "./reconcile-stock.server";
 import { refreshStockLevels } from "./refresh-stock-levels.server";
 import type { Db } from "./stock-store.server";
@@ -53,7 +53,8 @@ export async function runRefreshJob(ctx: StockJobContext, shop: string): Promise
 export async function runPushJob(ctx: StockJobContext, shop: string, signal?: AbortSignal): Promise<Result<void, StockJobError>> {
   const marketplace = await ctx.runtime.marketplace(shop);
   if (!marketplace.ok) return marketplace;
-  await ctx.runtime.warm?.(shop);
+  // While the marketplace is down (pushes held for a probe), listing the catalogue would only fail.
+  if (!marketplaceHeldUntil(marketplace.value, ctx.clock.now())) await ctx.runtime.warm?.(shop);
   const run = await pushStockLevels(
     { db: ctx.db, marketplace: marketplace.value, clock: ctx.clock },
     shop,
