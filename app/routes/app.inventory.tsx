@@ -89,25 +89,27 @@ function runProgress(run: ReconciliationRunView): number {
   return Math.min(100, Math.round((run.checked / run.total) * 100));
 }
 
-/** One line under the bar: progress while running, else what the run found and what became of it. */
+/** The line beside the run's trigger: progress while it runs, else what it found and what became of it. */
 function runSummary(run: ReconciliationRunView): string {
   const products = run.total
     ? `${formatCount(run.checked)} of ${plural(run.total, "marketplace product", "marketplace products")}`
     : plural(run.checked, "marketplace product", "marketplace products");
+  // A run counts only differences not already open from an earlier check (those stay in the table).
+  const discrepancies = plural(run.discrepancies, "new discrepancy", "new discrepancies");
   switch (run.status) {
     case "running":
-      if (run.checked === 0) return `${run.triggerLabel} in progress: reading stock levels from Shopify.`;
-      return `${run.triggerLabel} in progress: checked ${products}; ${plural(run.discrepancies, "difference", "differences")} so far.`;
+      if (run.checked === 0) return `Running since ${formatDateTime(run.startedAt)}: reading stock levels from Shopify.`;
+      return `Running: checked ${products}, ${discrepancies} so far.`;
     case "failed":
-      return `${run.triggerLabel} failed ${formatDateTime(run.finishedAt ?? run.startedAt)}: ${(run.error ?? "no reason was recorded").replace(/\.$/, "")}. Try Check now again.`;
+      return `Failed ${formatDateTime(run.finishedAt ?? run.startedAt)}: ${(run.error ?? "no reason was recorded").replace(/\.$/, "")}. Try Check now again.`;
     case "interrupted":
-      return `${run.triggerLabel} started ${formatDateTime(run.startedAt)} stopped before finishing (checked ${products}). Run Check now to start again.`;
+      return `Started ${formatDateTime(run.startedAt)} and stopped before finishing (checked ${products}). Run Check now to start again.`;
     case "completed": {
       const found =
         run.discrepancies === 0
-          ? "no differences found"
-          : `${plural(run.discrepancies, "difference", "differences")} found: ${formatCount(run.corrected)} corrected, ${formatCount(run.pending)} still waiting for a push`;
-      return `${run.triggerLabel} finished ${formatDateTime(run.finishedAt ?? run.startedAt)}: ${plural(run.checked, "product", "products")} checked, ${found}.`;
+          ? "no new discrepancies"
+          : `${discrepancies} found: ${formatCount(run.corrected)} corrected, ${formatCount(run.pending)} waiting for a push`;
+      return `Finished ${formatDateTime(run.finishedAt ?? run.startedAt)}: ${plural(run.checked, "product", "products")} checked, ${found}.`;
     }
   }
 }
@@ -162,9 +164,12 @@ export default function InventoryPage() {
                     tone={run.status === "failed" || run.status === "interrupted" ? "critical" : run.status === "completed" ? "success" : "primary"}
                     ariaLabelledBy="reconciliation-summary"
                   />
-                  <Text as="p" tone={run.status === "failed" || run.status === "interrupted" ? "critical" : "subdued"} id="reconciliation-summary">
-                    {runSummary(run)}
-                  </Text>
+                  <InlineStack gap="200" blockAlign="center" wrap>
+                    <Badge tone={run.status === "failed" || run.status === "interrupted" ? "critical" : run.status === "running" ? "info" : undefined}>{run.triggerLabel}</Badge>
+                    <Text as="p" tone={run.status === "failed" || run.status === "interrupted" ? "critical" : "subdued"} id="reconciliation-summary">
+                      {runSummary(run)}
+                    </Text>
+                  </InlineStack>
                   <Text as="p" tone="subdued">Checks also run every hour.</Text>
                 </BlockStack>
               ) : (
@@ -244,7 +249,7 @@ export default function InventoryPage() {
                     <IndexTable.Cell>{r.marketplaceSku}</IndexTable.Cell>
                     <IndexTable.Cell>{r.desired ?? "not published"}</IndexTable.Cell>
                     <IndexTable.Cell>{r.shown ?? "unknown"}</IndexTable.Cell>
-                    <IndexTable.Cell>{r.lastPushedAt ? `${r.lastPushedAt.slice(0, 19).replace("T", " ")} UTC` : "never"}</IndexTable.Cell>
+                    <IndexTable.Cell>{r.lastPushedAt ? formatDateTime(r.lastPushedAt) : "never"}</IndexTable.Cell>
                     <IndexTable.Cell>
                       {r.blocked ? (
                         <Badge tone="critical">{r.lastError ?? "Refused"}</Badge>
@@ -258,7 +263,7 @@ export default function InventoryPage() {
                 ))}
               </IndexTable>
             )}
-            <SearchParamPagination page={overview.page} pageCount={overview.pageCount} />
+            {overview.pageCount > 1 || overview.page > 1 ? <SearchParamPagination page={overview.page} pageCount={overview.pageCount} /> : null}
           </Card>
         </Layout.Section>
         <Layout.AnnotatedSection

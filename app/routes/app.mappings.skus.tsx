@@ -59,6 +59,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ list: await listSkuMappings(prisma, shop, query.filter, query.page, query.q), filter: query.filter });
 }
 
+/** How a part number got its variant, in the merchant's words (SkuMapping.matchMethod). */
+const MATCH_LABELS: Record<string, string> = {
+  sku: "Matched by SKU",
+  barcode: "Matched by barcode",
+  csv: "From mapping sheet",
+  manual: "Set by hand",
+};
+
 type ActionResponse = { ok: boolean; message: string; details?: string[] };
 
 const Fix = z.object({
@@ -134,11 +142,11 @@ function MappingRow({ row, position }: { row: MappingRowView; position: number }
         <TextField label="Shopify SKU" labelHidden autoComplete="off" value={sku} onChange={setSku} placeholder="Shopify SKU" />
       </IndexTable.Cell>
       <IndexTable.Cell>
-        <TextField label="Buffer" labelHidden type="number" min={0} autoComplete="off" value={buffer} onChange={setBuffer} placeholder="global" />
+        <TextField label="Buffer" labelHidden type="number" min={0} autoComplete="off" value={buffer} onChange={setBuffer} placeholder="Global buffer" />
       </IndexTable.Cell>
       <IndexTable.Cell>
         <InlineStack gap="100">
-          {row.variantGid ? <Badge tone="success">{row.matchMethod}</Badge> : <Badge tone="attention">Unmapped</Badge>}
+          {row.variantGid ? <Badge tone="success">{MATCH_LABELS[row.matchMethod] ?? "Linked"}</Badge> : <Badge tone="attention">Unmapped</Badge>}
           {row.duplicate === "shared-variant" ? <Badge tone="critical">Variant used twice</Badge> : null}
           {row.duplicate === "shared-sku" ? <Badge tone="critical">SKU on two variants</Badge> : null}
           {!row.marketplaceKnown ? <Badge tone="warning">Not on marketplace</Badge> : null}
@@ -235,7 +243,7 @@ export default function SkuMappingsPage() {
                 ))}
               </IndexTable>
             )}
-            <SearchParamPagination page={list.page} pageCount={list.pageCount} />
+            {list.pageCount > 1 || list.page > 1 ? <SearchParamPagination page={list.page} pageCount={list.pageCount} /> : null}
           </Card>
         </Layout.Section>
       </Layout>

@@ -1,4 +1,4 @@
-import { ensureConnected, expectText, waitFor, type Journey } from "./harness";
+import { ensureConnected, expectText, waitFor, waitForReload, type Journey } from "./harness";
 
 /**
  * Stock after the first sync: the merchant changes a level in Shopify (the simulator's admin
@@ -40,6 +40,36 @@ export const journeys: Journey[] = [
       if (cells[1] !== "21" || cells[2] !== "21") throw new Error(`Expected published 21 and shown 21, got ${JSON.stringify(cells)}`);
       await expectText(page, "Published stock");
       await screenshot("e2e-inventory-after-change");
+    },
+  },
+  {
+    name: "check now shows the run's progress, then its summary, without a reload",
+    async run({ page, stack, screenshot }) {
+      await ensureConnected({ page, stack });
+      await page.goto(`${stack.appUrl}/app/inventory`);
+      // The first sync's reconciliation (or an earlier check) has finished.
+      await waitForReload(page, /^Finished /, 90_000);
+      const summary = page.locator("#reconciliation-summary");
+      const trigger = (label: string) => page.locator(".Polaris-Badge", { hasText: label });
+
+      await page.getByRole("button", { name: "Check now" }).click();
+      await expectText(page, "Checking every SKU against the marketplace.");
+      // From here on the page must update by itself: it polls while the run is running.
+      await trigger("Check now").waitFor({ timeout: 15_000 });
+      await page.waitForFunction(
+        () => document.querySelector("#reconciliation-summary")?.textContent?.startsWith("Finished ") ?? false,
+        undefined,
+        { timeout: 90_000 },
+      );
+      const text = await summary.innerText();
+      // Counts agree with their nouns, and the run says what it found and what became of it.
+      if (!/^Finished .+: [\d,]+ products? checked, (no new discrepancies|[\d,]+ new discrepanc(y|ies) found: [\d,]+ corrected, [\d,]+ waiting for a push)\.$/.test(text)) {
+        throw new Error(`Unexpected run summary: ${JSON.stringify(text)}`);
+      }
+      if (/\b1 (SKUs|products|discrepancies)\b/.test(await page.locator("body").innerText())) throw new Error("A count of 1 with a plural noun");
+      // Let the progress bar's width transition end, so the picture shows the finished bar.
+      await page.waitForTimeout(1000);
+      await screenshot("e2e-inventory-after-check-now");
     },
   },
 ];
