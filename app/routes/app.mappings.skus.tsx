@@ -142,7 +142,7 @@ function MappingRow({ row, position }: { row: MappingRowView; position: number }
         <TextField label="Shopify SKU" labelHidden autoComplete="off" value={sku} onChange={setSku} placeholder="Shopify SKU" />
       </IndexTable.Cell>
       <IndexTable.Cell>
-        <TextField label="Buffer" labelHidden type="number" min={0} autoComplete="off" value={buffer} onChange={setBuffer} placeholder="Global buffer" />
+        <TextField label="Buffer" labelHidden type="number" min={0} autoComplete="off" value={buffer} onChange={setBuffer} placeholder="Global" />
       </IndexTable.Cell>
       <IndexTable.Cell>
         <InlineStack gap="100">
