@@ -84,36 +84,22 @@ async function run(deps: ReconcileDeps, shop: string, runId: string): Promise<Re
   }
   const out: ReconcileOutcome = { runId, shopifyItems: 0, marketplaceItems: 0, discrepancies: 0, pending: 0, corrected: 0 };
 
-  // Both sides are read at once: Shopify prepares its bulk file (seconds to minutes) while the
-  // marketplace is listed, which only the request budget paces. Each listed page is compared as
-  // soon as Shopify's side is known; pages listed before that wait as part numbers only.
+  // Three lanes run at once, so the request budget, not our database work, sets the pace:
+  // - Shopify's side: a bulk read (Shopify takes seconds to minutes to build the file) recording
+  //   what we want published;
+  // - the listing: the marketplace's pages, one requested ahead, recording what it shows;
+  // - corrections: once Shopify's side is known, the listed SKUs that differ are recorded as
+  //   discrepancies and pushed, while the listing goes on.
   const stop = { requested: false };
   const shopifySide = readShopifySide(deps, shop, settings, out, stop);
   const shopifyState: { done: Result<void, ReconcileError> | null } = { done: null };
-  // The rejection (a database error) is handled where the side is awaited below.
+  // A rejection (a database error) is handled where the lane is awaited.
   shopifySide.then((r) => (shopifyState.done = r), () => {});
+  const corrections = correctionLane(deps, shop, runId, out, shopifySide, stop);
   /** A page requested and not yet awaited. */
   let inFlight: Promise<Result<Page<MarketplaceStockLevel>, MarketplaceError>> | null = null;
   try {
-    const waiting: string[] = [];
     const seen = new Set<string>();
-    const correct = async (skus: string[]) => {
-      if (skus.length === 0) return;
-      const found = await recordDiscrepancies(db, shop, runId, skus, deps.clock.now());
-      out.discrepancies += found.recorded;
-      if (found.differing.length === 0) return;
-      // Pushed now, while the adapter knows these products' ids from the listing; what fails is
-      // left to the pusher's retries, and massive drift to the pusher after PAGE_PUSH_MAX_MS.
-      const pushed = await pushStockLevels(
-        { db, marketplace: deps.marketplace, clock: deps.clock },
-        shop,
-        { onlySkus: found.differing, maxDurationMs: PAGE_PUSH_MAX_MS },
-      );
-      out.corrected += pushed.pushed;
-    };
-
-    // The next page is requested while this one is recorded, so the budget, not our database
-    // work, sets the pace (offset paging: the next cursor is known with the page).
     // A page is as old as its request: a push made after the request may or may not show in it.
     let requestedAt = deps.clock.now();
     let next = deps.marketplace.listStock({ limit: LIST_PAGE_SIZE });
@@ -131,13 +117,11 @@ async function run(deps: ReconcileDeps, shop: string, runId: string): Promise<Re
       const items = page.value.items;
       for (const item of items) seen.add(item.sku);
       if (items.length > 0) {
-        const listed = await recordListing(db, shop, items, pageReadAt);
+        corrections.add(await recordListing(db, shop, items, pageReadAt));
         await rememberMarketplaceProducts(db, shop, items, pageReadAt);
-        const shopify = shopifyState.done;
-        if (shopify !== null && !shopify.ok) return shopify;
-        if (shopify === null) waiting.push(...listed);
-        else await correct([...waiting.splice(0), ...listed]);
       }
+      const shopify = shopifyState.done;
+      if (shopify !== null && !shopify.ok) return shopify;
       out.marketplaceItems += items.length;
       await db.stockReconciliationRun.update({
         where: { id: runId },
@@ -145,16 +129,15 @@ async function run(deps: ReconcileDeps, shop: string, runId: string): Promise<Re
       });
       if (!cursor) break;
     }
-    const shopify = await shopifySide;
-    if (!shopify.ok) return shopify;
-    await correct(waiting.splice(0));
+    const corrected = await corrections.finish();
+    if (!corrected.ok) return corrected;
     await db.stockReconciliationRun.update({ where: { id: runId }, data: { discrepancies: out.discrepancies } });
     await flagUnlisted(db, shop, [...seen]);
   } finally {
-    // However the run ends, neither side may go on writing after it: Shopify's side stops at its
-    // next chunk, and a page already requested is let land.
+    // However the run ends, no lane may go on writing after it: Shopify's side stops at its next
+    // chunk, corrections after their current batch, and a page already requested is let land.
     stop.requested = true;
-    await Promise.allSettled([shopifySide, inFlight]);
+    await Promise.allSettled([shopifySide, inFlight, corrections.finish()]);
   }
 
   const pending = await db.$queryRaw<{ n: bigint }[]>`
@@ -162,6 +145,64 @@ async function run(deps: ReconcileDeps, shop: string, runId: string): Promise<Re
       AND "desiredQuantity" IS DISTINCT FROM "shownQuantity" AND NOT "blocked"`;
   out.pending = Number(pending[0]?.n ?? 0);
   return ok(out);
+}
+
+/**
+ * Corrects listed SKUs in batches, beside the listing: waits for Shopify's side, then records the
+ * SKUs that differ as discrepancies and pushes them, while the adapter still knows their product
+ * ids from the listing. What fails is left to the pusher's retries, and massive drift to the
+ * pusher after PAGE_PUSH_MAX_MS a batch.
+ */
+function correctionLane(
+  deps: ReconcileDeps,
+  shop: string,
+  runId: string,
+  out: ReconcileOutcome,
+  shopifySide: Promise<Result<void, ReconcileError>>,
+  stop: { requested: boolean },
+): { add(skus: string[]): void; finish(): Promise<Result<void, ReconcileError>> } {
+  const queue: string[] = [];
+  let listingDone = false;
+  let wake: (() => void) | null = null;
+  const poke = () => {
+    wake?.();
+    wake = null;
+  };
+  const lane = (async (): Promise<Result<void, ReconcileError>> => {
+    const shopify = await shopifySide;
+    if (!shopify.ok) return shopify;
+    for (;;) {
+      if (stop.requested) return ok(undefined);
+      if (queue.length === 0) {
+        if (listingDone) return ok(undefined);
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
+      const batch = queue.splice(0);
+      const found = await recordDiscrepancies(deps.db, shop, runId, batch, deps.clock.now());
+      out.discrepancies += found.recorded;
+      if (found.differing.length === 0) continue;
+      const pushed = await pushStockLevels(
+        { db: deps.db, marketplace: deps.marketplace, clock: deps.clock },
+        shop,
+        { onlySkus: found.differing, maxDurationMs: PAGE_PUSH_MAX_MS },
+      );
+      out.corrected += pushed.pushed;
+    }
+  })();
+  // A rejection (a database error) is handled where finish() is awaited.
+  lane.catch(() => {});
+  return {
+    add(skus) {
+      queue.push(...skus);
+      poke();
+    },
+    finish() {
+      listingDone = true;
+      poke();
+      return lane;
+    },
+  };
 }
 
 /**
@@ -216,17 +257,27 @@ async function recordListing(
   pageReadAt: Date,
 ): Promise<string[]> {
   // A mapped SKU the pusher has not met yet gets its row here (its desired value may still be on
-  // its way from Shopify's side of the run).
+  // its way from Shopify's side of the run). Only changed values are written: an hourly run over
+  // 50,000 products would otherwise rewrite 50,000 rows to say nothing new.
   const rows = await db.$queryRaw<{ sku: string }[]>`
-    INSERT INTO "PublishedStock" AS p ("shop", "marketplaceSku", "inventoryItemGid", "shownQuantity")
-    SELECT ${shop}, l.sku, m."inventoryItemGid", l.qty
-    FROM unnest(${items.map((i) => i.sku)}::text[], ${items.map((i) => i.quantity)}::int[]) AS l(sku, qty)
-    JOIN "SkuMapping" m ON m."shop" = ${shop} AND m."marketplaceSku" = l.sku
-      AND m."variantGid" IS NOT NULL AND m."inventoryItemGid" IS NOT NULL
-    ON CONFLICT ("shop", "marketplaceSku") DO UPDATE SET "shownQuantity" = EXCLUDED."shownQuantity"
-    WHERE (p."lastPushedAt" IS NULL OR p."lastPushedAt" < ${pageReadAt})
-      AND (p."claimedUntil" IS NULL OR p."claimedUntil" < ${pageReadAt})
-    RETURNING p."marketplaceSku" AS sku`;
+    WITH eligible AS (
+      SELECT l.sku, l.qty, m."inventoryItemGid", p."marketplaceSku" IS NOT NULL AS "hasRow", p."shownQuantity" AS shown
+      FROM unnest(${items.map((i) => i.sku)}::text[], ${items.map((i) => i.quantity)}::int[]) AS l(sku, qty)
+      JOIN "SkuMapping" m ON m."shop" = ${shop} AND m."marketplaceSku" = l.sku
+        AND m."variantGid" IS NOT NULL AND m."inventoryItemGid" IS NOT NULL
+      LEFT JOIN "PublishedStock" p ON p."shop" = ${shop} AND p."marketplaceSku" = l.sku
+      WHERE p."marketplaceSku" IS NULL
+         OR ((p."lastPushedAt" IS NULL OR p."lastPushedAt" < ${pageReadAt})
+             AND (p."claimedUntil" IS NULL OR p."claimedUntil" < ${pageReadAt}))
+    ), written AS (
+      INSERT INTO "PublishedStock" AS p ("shop", "marketplaceSku", "inventoryItemGid", "shownQuantity")
+      SELECT ${shop}, e.sku, e."inventoryItemGid", e.qty FROM eligible e
+      WHERE NOT e."hasRow" OR e.shown IS DISTINCT FROM e.qty
+      ON CONFLICT ("shop", "marketplaceSku") DO UPDATE SET "shownQuantity" = EXCLUDED."shownQuantity"
+      WHERE (p."lastPushedAt" IS NULL OR p."lastPushedAt" < ${pageReadAt})
+        AND (p."claimedUntil" IS NULL OR p."claimedUntil" < ${pageReadAt})
+    )
+    SELECT sku FROM eligible`;
   return rows.map((r) => r.sku);
 }
 
@@ -264,7 +315,10 @@ async function recordDiscrepancies(
   return { differing: rows.map((r) => r.sku), recorded: rows.filter((r) => r.recorded).length };
 }
 
-/** Keeps a mapping row for every marketplace product, so the mapping page can list the unmapped ones. */
+/**
+ * Keeps a mapping row for every marketplace product, so the mapping page can list the unmapped
+ * ones. An unchanged row is rewritten at most daily (its lastSeenAt is to the day).
+ */
 async function rememberMarketplaceProducts(
   db: Db,
   shop: string,
@@ -282,5 +336,9 @@ async function rememberMarketplaceProducts(
     ON CONFLICT ("shop", "marketplaceSku") DO UPDATE SET
       "title" = COALESCE(EXCLUDED."title", "SkuMapping"."title"),
       "alternateSkus" = EXCLUDED."alternateSkus",
-      "lastSeenAt" = EXCLUDED."lastSeenAt"`;
+      "lastSeenAt" = EXCLUDED."lastSeenAt"
+    WHERE "SkuMapping"."lastSeenAt" IS NULL
+       OR "SkuMapping"."lastSeenAt" < ${at}::timestamp(3) - interval '1 day'
+       OR COALESCE(EXCLUDED."title", "SkuMapping"."title") IS DISTINCT FROM "SkuMapping"."title"
+       OR EXCLUDED."alternateSkus" IS DISTINCT FROM "SkuMapping"."alternateSkus"`;
 }
