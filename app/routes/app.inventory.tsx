@@ -175,11 +175,14 @@ export default function InventoryPage() {
               ) : (
                 <Text as="p" tone="subdued">No check has run yet. Checks run every hour, or now with the button.</Text>
               )}
-              <Text as="p">
-                {overview.pendingCount === 0
-                  ? "Every SKU is up to date on the marketplace."
-                  : `${plural(overview.pendingCount, "SKU is", "SKUs are")} waiting to be pushed.`}
-              </Text>
+              {/* With no location chosen nothing is published, so "up to date" would mislead (the banner above says what to do). */}
+              {overview.settings.publishedLocationIds.length === 0 && overview.pendingCount === 0 ? null : (
+                <Text as="p">
+                  {overview.pendingCount === 0
+                    ? "Every SKU is up to date on the marketplace."
+                    : `${plural(overview.pendingCount, "SKU is", "SKUs are")} waiting to be pushed.`}
+                </Text>
+              )}
             </BlockStack>
           </Card>
         </Layout.Section>
