@@ -54,11 +54,36 @@ export interface ResolverContext {
   shop: ShopState;
   /** Bulk operations read every node: connections need no `first` and are not paged. */
   bulk: boolean;
-  /** Runs a bulk query (bulk.ts) and returns its JSONL, or the reason it cannot run. */
-  runBulkQuery: (query: string) => { jsonl: string; objectCount: number; rootObjectCount: number } | { error: string };
+  /** In a bulk execution, the window of root objects this slice builds (bulk.ts). */
+  bulkSlice?: BulkSlice;
+  /** Validates a bulk query (bulk.ts) and returns its build, not yet run, or the reason it cannot run. */
+  prepareBulkQuery: (query: string) => BulkBuild | { error: string };
   /** Absolute URL of a bulk operation's result file. */
   bulkUrl: (id: number) => string;
   bulkDurationMs: number;
+}
+
+/**
+ * One slice of a bulk build: the top-level field's resolver is called with `armed` set, and the
+ * `connection()` it builds (the root connection) keeps only `limit` items from `offset` and reports
+ * how many there are in all, so the build knows when it has read them all.
+ */
+export interface BulkSlice {
+  offset: number;
+  limit: number;
+  armed: boolean;
+  total: number | null;
+}
+
+/** A bulk query's file, built slice by slice so the simulator keeps answering requests meanwhile. */
+export interface BulkBuild {
+  /** Builds the next slice synchronously; an error is the reason the query cannot run. */
+  step(): { error: string } | { done: boolean };
+  /**
+   * Marks `op` RUNNING and builds the remaining slices, yielding to the event loop between them; then
+   * the file, counts and COMPLETED (or FAILED with an error code) are recorded on `op`.
+   */
+  finishInto(op: BulkOperation): void;
 }
 
 export const fieldResolver: GraphQLFieldResolver<unknown, ResolverContext> = (source, args, ctx, info) => {
@@ -95,6 +120,12 @@ function connection<T>(items: T[], args: Args, ctx: ResolverContext, view: (item
   let page = list;
   let hasNext = false;
   let hasPrevious = typeof args.after === "string";
+  const slice = ctx.bulk ? ctx.bulkSlice : undefined;
+  if (slice?.armed) {
+    slice.armed = false;
+    slice.total = total;
+    page = list.slice(slice.offset, slice.offset + slice.limit);
+  }
   if (!ctx.bulk) {
     const first = typeof args.first === "number" ? args.first : null;
     const last = typeof args.last === "number" ? args.last : null;
@@ -608,8 +639,8 @@ export class Views {
   }
 
   bulkOperation(b: BulkOperation, ctx: ResolverContext): Obj {
-    const done = ctx.store.now() >= b.completeAt;
-    const status = b.status === "FAILED" ? "FAILED" : done ? "COMPLETED" : "RUNNING";
+    // A built file is held back until `completeAt`, so tests can watch an operation run.
+    const status = b.status === "COMPLETED" && ctx.store.now() < b.completeAt ? "RUNNING" : b.status;
     return {
       __typename: "BulkOperation",
       id: gid("BulkOperation", b.id),
@@ -619,8 +650,9 @@ export class Views {
       errorCode: b.errorCode,
       createdAt: iso(b.createdAt),
       completedAt: status === "COMPLETED" ? iso(b.completeAt) : null,
-      objectCount: status === "COMPLETED" ? String(b.objectCount) : "0",
-      rootObjectCount: status === "COMPLETED" ? String(b.rootObjectCount) : "0",
+      // Shopify's counts grow while the operation runs.
+      objectCount: String(b.objectCount),
+      rootObjectCount: String(b.rootObjectCount),
       fileSize: status === "COMPLETED" && b.objectCount > 0 ? String(Buffer.byteLength(b.jsonl)) : null,
       // Shopify gives no URL when the query matched nothing.
       url: status === "COMPLETED" && b.objectCount > 0 ? ctx.bulkUrl(b.id) : null,
@@ -934,20 +966,30 @@ export function createRootValue(schema: GraphQLSchema): Obj {
         throw new GraphQLError(MISMATCH_MESSAGE, { extensions: { code: "IDEMPOTENCY_KEY_PARAMETER_MISMATCH" } });
       }),
     bulkOperationRunQuery: (a: Args, ctx: ResolverContext) => {
-      const result = ctx.runBulkQuery(a.query as string);
-      if ("error" in result) return { bulkOperation: null, userErrors: [{ field: ["query"], message: result.error, code: "INVALID" }] };
+      const invalid = (message: string) => ({ bulkOperation: null, userErrors: [{ field: ["query"], message, code: "INVALID" }] });
+      const build = ctx.prepareBulkQuery(a.query as string);
+      if ("error" in build) return invalid(build.error);
+      // The first slice runs here: a query that fails on its first objects (a field the simulator does
+      // not model, say) is refused as before, and a small file is ready by the next request.
+      const first = build.step();
+      if ("error" in first) return invalid(first.error);
       const t = ctx.store.now();
       const op: BulkOperation = {
         id: ctx.store.nextId(),
         query: a.query as string,
-        status: "RUNNING",
+        status: "CREATED",
         errorCode: null,
         createdAt: t,
         completeAt: t + ctx.bulkDurationMs,
-        ...result,
+        jsonl: "",
+        objectCount: 0,
+        rootObjectCount: 0,
       };
+      // Shopify answers the mutation with the operation as created; its build runs after.
+      const created = views(ctx).bulkOperation(op, ctx);
       ctx.shop.bulkOperations.set(op.id, op);
-      return { bulkOperation: views(ctx).bulkOperation(op, ctx), userErrors: [] };
+      build.finishInto(op);
+      return { bulkOperation: created, userErrors: [] };
     },
     metafieldsSet: (a: Args, ctx: ResolverContext) => {
       const inputs = a.metafields as { ownerId: string; namespace?: string | null; key: string; type?: string | null; value: string; compareDigest?: string | null }[];

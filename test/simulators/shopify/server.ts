@@ -34,7 +34,7 @@ import type {
   WebhookTopic,
 } from "./control";
 import { fragmentsOf, MAX_SINGLE_QUERY_COST, operationCost } from "./cost";
-import { runBulkQuery } from "./bulk";
+import { prepareBulkQuery } from "./bulk";
 import { createRootValue, fieldResolver, typeResolver, type ResolverContext } from "./resolvers";
 import { ADMIN_API_VERSION, loadAdminSchema } from "./schema";
 import {
@@ -136,6 +136,9 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
     return b;
   };
 
+  // Stops bulk builds still running when the simulator closes.
+  const bulkBuilds = new AbortController();
+
   const contextFor = (shop: ShopState): Omit<ResolverContext, "bulk"> & { bulk: false } => {
     const base = {
       store,
@@ -143,7 +146,7 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
       bulk: false as const,
       bulkUrl: (id: number) => `${baseUrl}/__bulk/${encodeURIComponent(shop.domain)}/${id}.jsonl`,
       bulkDurationMs: options.bulkOperationDurationMs ?? 0,
-      runBulkQuery: (query: string) => runBulkQuery(schema, rootValue, base, query),
+      prepareBulkQuery: (query: string) => prepareBulkQuery(schema, rootValue, base, query, bulkBuilds.signal),
     };
     return base;
   };
@@ -528,7 +531,7 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
       if (bulk && req.method === "GET") {
         const shop = store.shops.get(decodeURIComponent(bulk[1]));
         const op = shop?.bulkOperations.get(Number(bulk[2]));
-        if (!op || now() < op.completeAt) return json(res, 404, { errors: "Not Found" });
+        if (!op || op.status !== "COMPLETED" || now() < op.completeAt) return json(res, 404, { errors: "Not Found" });
         res.writeHead(200, { "Content-Type": "application/jsonl" });
         return res.end(op.jsonl);
       }
@@ -559,6 +562,7 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
     graphqlUrl: (shop: string) => `${baseUrl}/shops/${shop}/admin/api/${ADMIN_API_VERSION}/graphql.json`,
     control,
     async close() {
+      bulkBuilds.abort();
       await dispatcher.idle();
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));

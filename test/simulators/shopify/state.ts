@@ -183,14 +183,19 @@ export interface Metafield {
   createdAt: number;
   updatedAt: number;
 }
+/** A bulk query operation; its file is built in slices (bulk.ts) while `status` is RUNNING. */
 export interface BulkOperation {
   id: number;
   query: string;
+  /** The build's state. A COMPLETED build is reported RUNNING until `completeAt` has passed. */
   status: "CREATED" | "RUNNING" | "COMPLETED" | "FAILED";
-  errorCode: string | null;
+  /** A BulkOperationErrorCode when FAILED. */
+  errorCode: "ACCESS_DENIED" | "INTERNAL_SERVER_ERROR" | "TIMEOUT" | null;
   createdAt: number;
   completeAt: number;
+  /** The whole file, set when the build completes. */
   jsonl: string;
+  /** Rows and root rows written so far. */
   objectCount: number;
   rootObjectCount: number;
 }
