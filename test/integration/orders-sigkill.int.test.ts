@@ -253,5 +253,5 @@ describe("orders survive SIGKILL at random points", () => {
       `sigkill proof: ${ORDERS} orders, ${KILLS} kills, ${((Date.now() - started) / 1000).toFixed(1)} s (${killPhase}); ` +
         `faults marketplace ${JSON.stringify(vsProxy.counts)}, shopify ${JSON.stringify(shopifyProxy.counts)}\n`,
     );
-  }, 240_000);
+  }, 300_000);
 });
