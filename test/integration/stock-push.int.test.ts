@@ -94,6 +94,25 @@ describe("refresh then push", () => {
     expect(clock.now()).toBeInstanceOf(Date);
   });
 
+  it("does not rewrite a SKU whose reading says nothing new, yet still counts it as waiting to be pushed", async () => {
+    await map("1001", "I1");
+    const first = { marketplaceSku: "1001", inventoryItemGid: "I1", quantity: 4, sourceAt: new Date(1000), readAt: new Date(2000), changedAt: new Date(2000) };
+    expect(await recordDesired(t.db, SHOP, [first])).toBe(1);
+    const before = await t.db.publishedStock.findUniqueOrThrow({ where: { shop_marketplaceSku: { shop: SHOP, marketplaceSku: "1001" } } });
+    // The same levels read again an hour later: same value, same Shopify version.
+    const again = { ...first, readAt: new Date(3_602_000), changedAt: new Date(3_602_000) };
+    expect(await recordDesired(t.db, SHOP, [again])).toBe(1);
+    const after = await t.db.publishedStock.findUniqueOrThrow({ where: { shop_marketplaceSku: { shop: SHOP, marketplaceSku: "1001" } } });
+    expect(after.desiredReadAt).toEqual(before.desiredReadAt);
+    // Shown and wanted agree: nothing waits.
+    await t.db.publishedStock.update({ where: { shop_marketplaceSku: { shop: SHOP, marketplaceSku: "1001" } }, data: { shownQuantity: 4 } });
+    expect(await recordDesired(t.db, SHOP, [again])).toBe(0);
+    // A newer version with a new value is written.
+    expect(await recordDesired(t.db, SHOP, [{ ...again, quantity: 3, sourceAt: new Date(5000) }])).toBe(1);
+    const changed = await t.db.publishedStock.findUniqueOrThrow({ where: { shop_marketplaceSku: { shop: SHOP, marketplaceSku: "1001" } } });
+    expect(changed).toMatchObject({ desiredQuantity: 3, desiredSourceAt: new Date(5000) });
+  });
+
   it("claims in the same order as the planner", async () => {
     const clock = new ManualClock();
     const now = clock.now();

@@ -86,32 +86,48 @@ export interface DesiredReading {
  */
 export async function recordDesired(db: Db, shop: string, readings: readonly DesiredReading[]): Promise<number> {
   if (readings.length === 0) return 0;
-  const rows = await db.$queryRaw<{ pending: boolean }[]>`
-    INSERT INTO "PublishedStock" AS p
-      ("shop", "marketplaceSku", "inventoryItemGid", "desiredQuantity", "desiredSourceAt", "desiredReadAt", "desiredChangedAt")
-    SELECT ${shop}, r.sku, r.item, r.qty, r.src, r.rd, r.chg
-    FROM unnest(
-      ${readings.map((r) => r.marketplaceSku)}::text[],
-      ${readings.map((r) => r.inventoryItemGid)}::text[],
-      ${readings.map((r) => r.quantity)}::int[],
-      ${readings.map((r) => r.sourceAt)}::timestamp(3)[],
-      ${readings.map((r) => r.readAt)}::timestamp(3)[],
-      ${readings.map((r) => r.changedAt)}::timestamp(3)[]
-    ) AS r(sku, item, qty, src, rd, chg)
-    ON CONFLICT ("shop", "marketplaceSku") DO UPDATE SET
-      "inventoryItemGid" = EXCLUDED."inventoryItemGid",
-      "desiredQuantity" = EXCLUDED."desiredQuantity",
-      "desiredSourceAt" = EXCLUDED."desiredSourceAt",
-      "desiredReadAt" = EXCLUDED."desiredReadAt",
-      "desiredChangedAt" = CASE WHEN p."desiredQuantity" IS DISTINCT FROM EXCLUDED."desiredQuantity"
-        THEN EXCLUDED."desiredChangedAt" ELSE p."desiredChangedAt" END,
-      "blocked" = CASE WHEN p."desiredQuantity" IS DISTINCT FROM EXCLUDED."desiredQuantity" THEN false ELSE p."blocked" END,
-      "attempts" = CASE WHEN p."desiredQuantity" IS DISTINCT FROM EXCLUDED."desiredQuantity" THEN 0 ELSE p."attempts" END,
-      "nextAttemptAt" = CASE WHEN p."desiredQuantity" IS DISTINCT FROM EXCLUDED."desiredQuantity" THEN NULL ELSE p."nextAttemptAt" END
-    WHERE p."desiredSourceAt" IS NULL
-       OR (EXCLUDED."desiredSourceAt", EXCLUDED."desiredReadAt") >= (p."desiredSourceAt", p."desiredReadAt")
-    RETURNING (p."desiredQuantity" IS NOT NULL AND p."desiredQuantity" IS DISTINCT FROM p."shownQuantity") AS pending`;
-  return rows.filter((r) => r.pending).length;
+  // Rows whose value and version source are unchanged are not rewritten: a reconciliation over
+  // 50,000 SKUs would otherwise rewrite 50,000 rows an hour to say nothing new (and slow itself
+  // down doing it). They still count when they differ from what the marketplace shows.
+  const rows = await db.$queryRaw<{ n: number }[]>`
+    WITH r AS (
+      SELECT * FROM unnest(
+        ${readings.map((r) => r.marketplaceSku)}::text[],
+        ${readings.map((r) => r.inventoryItemGid)}::text[],
+        ${readings.map((r) => r.quantity)}::int[],
+        ${readings.map((r) => r.sourceAt)}::timestamp(3)[],
+        ${readings.map((r) => r.readAt)}::timestamp(3)[],
+        ${readings.map((r) => r.changedAt)}::timestamp(3)[]
+      ) AS r(sku, item, qty, src, rd, chg)
+    ), written AS (
+      INSERT INTO "PublishedStock" AS p
+        ("shop", "marketplaceSku", "inventoryItemGid", "desiredQuantity", "desiredSourceAt", "desiredReadAt", "desiredChangedAt")
+      SELECT ${shop}, r.sku, r.item, r.qty, r.src, r.rd, r.chg FROM r
+      ON CONFLICT ("shop", "marketplaceSku") DO UPDATE SET
+        "inventoryItemGid" = EXCLUDED."inventoryItemGid",
+        "desiredQuantity" = EXCLUDED."desiredQuantity",
+        "desiredSourceAt" = EXCLUDED."desiredSourceAt",
+        "desiredReadAt" = EXCLUDED."desiredReadAt",
+        "desiredChangedAt" = CASE WHEN p."desiredQuantity" IS DISTINCT FROM EXCLUDED."desiredQuantity"
+          THEN EXCLUDED."desiredChangedAt" ELSE p."desiredChangedAt" END,
+        "blocked" = CASE WHEN p."desiredQuantity" IS DISTINCT FROM EXCLUDED."desiredQuantity" THEN false ELSE p."blocked" END,
+        "attempts" = CASE WHEN p."desiredQuantity" IS DISTINCT FROM EXCLUDED."desiredQuantity" THEN 0 ELSE p."attempts" END,
+        "nextAttemptAt" = CASE WHEN p."desiredQuantity" IS DISTINCT FROM EXCLUDED."desiredQuantity" THEN NULL ELSE p."nextAttemptAt" END
+      WHERE (p."desiredSourceAt" IS NULL
+          OR (EXCLUDED."desiredSourceAt", EXCLUDED."desiredReadAt") >= (p."desiredSourceAt", p."desiredReadAt"))
+        AND (p."desiredQuantity" IS DISTINCT FROM EXCLUDED."desiredQuantity"
+          OR p."desiredSourceAt" IS DISTINCT FROM EXCLUDED."desiredSourceAt"
+          OR p."inventoryItemGid" IS DISTINCT FROM EXCLUDED."inventoryItemGid")
+      RETURNING p."marketplaceSku" AS sku, (p."desiredQuantity" IS NOT NULL AND p."desiredQuantity" IS DISTINCT FROM p."shownQuantity") AS pending
+    ), unchanged AS (
+      SELECT p."marketplaceSku" AS sku,
+        (p."desiredQuantity" IS NOT NULL AND p."desiredQuantity" IS DISTINCT FROM p."shownQuantity") AS pending
+      FROM r JOIN "PublishedStock" p ON p."shop" = ${shop} AND p."marketplaceSku" = r.sku
+      WHERE NOT EXISTS (SELECT 1 FROM written w WHERE w.sku = r.sku)
+        AND p."desiredQuantity" IS NOT DISTINCT FROM r.qty
+    )
+    SELECT (SELECT count(*) FROM written WHERE pending) + (SELECT count(*) FROM unchanged WHERE pending) AS n`;
+  return Number(rows[0]?.n ?? 0);
 }
 
 /**
