@@ -2,7 +2,8 @@
  * The app's worker for the reconciliation benchmark, in its own process so its peak memory is the
  * app's alone (the simulators, with 50,000 products each, stay in the parent). Arguments: a JSON
  * object with databaseUrl, graphqlUrl, accessToken, accountKey. Writes "ready" when started;
- * on "stop" (stdin) stops and writes {"peakRssMb": n}.
+ * on "stop" (stdin) stops and writes {"peakRssMb": n, "readyRssMb": n} (the
+ * latter: RSS once started and idle, before any work).
  */
 import "./bench-env";
 
@@ -21,8 +22,11 @@ const { createAdminClient } = await import("../../app/shopify-admin/admin-client
 const { silentWorkerLogger } = await import("../../app/db/worker-logger.server");
 
 let peak = 0;
+let peakHeap = 0;
 const sample = () => {
-  peak = Math.max(peak, process.memoryUsage().rss);
+  const m = process.memoryUsage();
+  peak = Math.max(peak, m.rss);
+  peakHeap = Math.max(peakHeap, m.heapTotal + m.external + m.arrayBuffers);
 };
 const sampler = setInterval(sample, 20);
 
@@ -43,6 +47,7 @@ const runner = await startWorker({
   pollInterval: 200,
   noHandleSignals: true,
 });
+const readyRssMb = Math.round(process.memoryUsage().rss / 1024 / 1024);
 process.stdout.write("ready\n");
 process.stdin.on("data", async (chunk) => {
   if (!String(chunk).includes("stop")) return;
@@ -51,6 +56,6 @@ process.stdin.on("data", async (chunk) => {
   await runner.stop();
   await closeSharedPool();
   await prisma.$disconnect();
-  process.stdout.write(`${JSON.stringify({ peakRssMb: Math.round(peak / 1024 / 1024) })}\n`);
+  process.stdout.write(`${JSON.stringify({ peakRssMb: Math.round(peak / 1024 / 1024), readyRssMb, peakHeapMb: Math.round(peakHeap / 1024 / 1024) })}\n`);
   process.exit(0);
 });

@@ -70,7 +70,7 @@ let http429 = 0;
  * The app's worker in its own process, as in production (`npm run worker` beside the web server):
  * the web side (webhook route) and the simulators stay in this process.
  */
-async function startWorkerChild(input: { graphqlUrl: string; accessToken: string; accountKey: string }): Promise<{ stop(): Promise<{ peakRssMb: number }> }> {
+async function startWorkerChild(input: { graphqlUrl: string; accessToken: string; accountKey: string }): Promise<{ stop(): Promise<{ peakRssMb: number; readyRssMb: number }> }> {
   const child = spawn(process.execPath, ["--import", "tsx", "test/bench/stock-worker-child.ts", JSON.stringify({ databaseUrl, ...input })], {
     stdio: ["pipe", "pipe", "inherit"],
   });
@@ -81,7 +81,7 @@ async function startWorkerChild(input: { graphqlUrl: string; accessToken: string
   return {
     async stop() {
       child.stdin.write("stop\n");
-      const peak = JSON.parse(await nextLine()) as { peakRssMb: number };
+      const peak = JSON.parse(await nextLine()) as { peakRssMb: number; readyRssMb: number };
       await once(child, "exit");
       return peak;
     },
@@ -306,7 +306,7 @@ async function reconciliation() {
   const pages = Math.ceil(config.reconSkus / 1000);
   const floorS = ((pages + config.reconDrift) / config.limit) * 60;
   const peak = await worker.stop();
-  log(`reconciliation: ${round(elapsedS, 1)} s (floor ${round(floorS, 1)} s for ${pages} pages + ${config.reconDrift} corrections; ${calls} requests made), worker peak RSS ${peak.peakRssMb} MB`);
+  log(`reconciliation: ${round(elapsedS, 1)} s (floor ${round(floorS, 1)} s for ${pages} pages + ${config.reconDrift} corrections; ${calls} requests made), worker peak RSS ${peak.peakRssMb} MB (${peak.readyRssMb} MB when started, idle)`);
   const run = await prisma.stockReconciliationRun.findFirst({ where: { shop: domain }, orderBy: { startedAt: "desc" } });
   log(`reconciliation run: ${run?.status}, ${run?.checked} checked, ${run?.discrepancies} discrepancies`);
   http429 += e.vs.control.statusCounts()[429] ?? 0;

@@ -11,7 +11,7 @@ import { err, ok, type Result } from "../../lib/result";
 import type { Clock, InventoryReader, ShopifyReadError } from "./ports";
 import { pushStockLevels } from "./push-stock-levels.server";
 import { toReading } from "./refresh-stock-levels.server";
-import { getStockSettings, recordDesired, type Db } from "./stock-store.server";
+import { getStockSettings, mappingsForItems, recordDesired, type Db } from "./stock-store.server";
 
 export interface ReconcileDeps {
   db: Db;
@@ -232,13 +232,8 @@ async function readShopifySide(
     if (!chunk.ok) return err({ kind: "shopify", error: chunk.error });
     const readAt = deps.clock.now();
     const byItem = new Map(chunk.value.map((i) => [i.inventoryItemGid, i]));
-    const mappings = await db.skuMapping.findMany({
-      where: { shop, variantGid: { not: null }, inventoryItemGid: { in: [...byItem.keys()] } },
-      select: { marketplaceSku: true, inventoryItemGid: true, bufferOverride: true },
-    });
-    const readings = mappings.map((m) =>
-      toReading({ ...m, inventoryItemGid: m.inventoryItemGid! }, byItem.get(m.inventoryItemGid!), settings, readAt, readAt),
-    );
+    const mappings = await mappingsForItems(db, shop, [...byItem.keys()]);
+    const readings = mappings.map((m) => toReading(m, byItem.get(m.inventoryItemGid), settings, readAt, readAt));
     await recordDesired(db, shop, readings);
     out.shopifyItems += chunk.value.length;
   }

@@ -59,12 +59,12 @@ export interface MappedItem {
   bufferOverride: number | null;
 }
 
+/** The mapped SKUs of these inventory items (one raw query: called with up to 1,000 items a time). */
 export async function mappingsForItems(db: Db, shop: string, itemGids: readonly string[]): Promise<MappedItem[]> {
   if (itemGids.length === 0) return [];
-  return db.skuMapping.findMany({
-    where: { shop, inventoryItemGid: { in: [...itemGids] }, variantGid: { not: null } },
-    select: { marketplaceSku: true, inventoryItemGid: true, bufferOverride: true },
-  }) as Promise<MappedItem[]>;
+  return db.$queryRaw<MappedItem[]>`
+    SELECT "marketplaceSku", "inventoryItemGid", "bufferOverride" FROM "SkuMapping"
+    WHERE "shop" = ${shop} AND "variantGid" IS NOT NULL AND "inventoryItemGid" = ANY(${[...itemGids]}::text[])`;
 }
 
 /** One computed quantity with the version of the Shopify reading it came from. */
