@@ -90,33 +90,40 @@ interface LinkChange {
   bufferOverride?: number | null;
 }
 
-/** Applies link changes with their audit rows, and queues the affected items for a stock read. */
+/** Link changes written per transaction: a first sync links a whole catalogue at once. */
+const LINK_BATCH = 500;
+
+/**
+ * Applies link changes with their audit rows, and queues the affected items for a stock read.
+ * Set-based, a batch per transaction: row-by-row statements in one transaction ran past the
+ * transaction time limit when a first sync linked a few hundred SKUs on a busy machine.
+ */
 async function applyLinks(db: Db, shop: string, actor: string, changes: readonly LinkChange[], now: Date): Promise<number> {
   let changed = 0;
   const dirty: string[] = [];
-  await db.$transaction(async (tx) => {
-    for (const c of changes) {
-      const before = await tx.skuMapping.findUnique({ where: { shop_marketplaceSku: { shop, marketplaceSku: c.marketplaceSku } } });
-      const after = {
-        variantGid: c.variant?.variantGid ?? null,
-        inventoryItemGid: c.variant?.inventoryItemGid ?? null,
-        shopifySku: c.variant?.sku ?? null,
-        barcode: c.variant?.barcode ?? null,
-        matchMethod: c.variant ? c.method : "none",
-        bufferOverride: c.bufferOverride === undefined ? (before?.bufferOverride ?? null) : c.bufferOverride,
-      };
-      if (
-        before &&
-        before.variantGid === after.variantGid &&
-        before.bufferOverride === after.bufferOverride
-      ) continue;
-      await tx.skuMapping.upsert({
-        where: { shop_marketplaceSku: { shop, marketplaceSku: c.marketplaceSku } },
-        create: { shop, marketplaceSku: c.marketplaceSku, ...after },
-        update: after,
-      });
-      await tx.auditLog.create({
-        data: {
+  // The last change of a SKU wins, as it did when changes were applied one by one.
+  const latest = [...new Map(changes.map((c) => [c.marketplaceSku, c])).values()];
+  for (let i = 0; i < latest.length; i += LINK_BATCH) {
+    const batch = latest.slice(i, i + LINK_BATCH);
+    await db.$transaction(async (tx) => {
+      const existing = await tx.skuMapping.findMany({ where: { shop, marketplaceSku: { in: batch.map((c) => c.marketplaceSku) } } });
+      const befores = new Map(existing.map((b) => [b.marketplaceSku, b]));
+      const rows: { marketplaceSku: string; variantGid: string | null; inventoryItemGid: string | null; shopifySku: string | null; barcode: string | null; matchMethod: string; bufferOverride: number | null }[] = [];
+      const audits: Prisma.AuditLogCreateManyInput[] = [];
+      const unlinked: string[] = [];
+      for (const c of batch) {
+        const before = befores.get(c.marketplaceSku);
+        const after = {
+          variantGid: c.variant?.variantGid ?? null,
+          inventoryItemGid: c.variant?.inventoryItemGid ?? null,
+          shopifySku: c.variant?.sku ?? null,
+          barcode: c.variant?.barcode ?? null,
+          matchMethod: c.variant ? c.method : "none",
+          bufferOverride: c.bufferOverride === undefined ? (before?.bufferOverride ?? null) : c.bufferOverride,
+        };
+        if (before && before.variantGid === after.variantGid && before.bufferOverride === after.bufferOverride) continue;
+        rows.push({ marketplaceSku: c.marketplaceSku, ...after });
+        audits.push({
           shop,
           actor,
           action: before?.variantGid && !after.variantGid ? "sku-mapping.unlink" : "sku-mapping.link",
@@ -127,16 +134,39 @@ async function applyLinks(db: Db, shop: string, actor: string, changes: readonly
             : undefined,
           after: { variantGid: after.variantGid, shopifySku: after.shopifySku, matchMethod: after.matchMethod, bufferOverride: after.bufferOverride },
           at: now,
-        },
-      });
-      if (!after.variantGid) {
+        });
         // An unlinked SKU must stop being published from the old variant.
-        await tx.publishedStock.updateMany({ where: { shop, marketplaceSku: c.marketplaceSku }, data: { desiredQuantity: null } });
+        if (!after.variantGid) unlinked.push(c.marketplaceSku);
+        if (after.inventoryItemGid) dirty.push(after.inventoryItemGid);
       }
-      if (after.inventoryItemGid) dirty.push(after.inventoryItemGid);
-      changed++;
-    }
-  });
+      if (rows.length === 0) return;
+      await tx.$executeRaw`
+        INSERT INTO "SkuMapping" ("id", "shop", "marketplaceSku", "variantGid", "inventoryItemGid", "shopifySku", "barcode", "matchMethod", "bufferOverride", "createdAt", "updatedAt")
+        SELECT gen_random_uuid()::text, ${shop}, r.sku, r.variant, r.item, r.shopify_sku, r.barcode, r.method, r.buffer, ${now}, ${now}
+        FROM unnest(
+          ${rows.map((r) => r.marketplaceSku)}::text[],
+          ${rows.map((r) => r.variantGid)}::text[],
+          ${rows.map((r) => r.inventoryItemGid)}::text[],
+          ${rows.map((r) => r.shopifySku)}::text[],
+          ${rows.map((r) => r.barcode)}::text[],
+          ${rows.map((r) => r.matchMethod)}::text[],
+          ${rows.map((r) => r.bufferOverride)}::int[]
+        ) AS r(sku, variant, item, shopify_sku, barcode, method, buffer)
+        ON CONFLICT ("shop", "marketplaceSku") DO UPDATE SET
+          "variantGid" = EXCLUDED."variantGid",
+          "inventoryItemGid" = EXCLUDED."inventoryItemGid",
+          "shopifySku" = EXCLUDED."shopifySku",
+          "barcode" = EXCLUDED."barcode",
+          "matchMethod" = EXCLUDED."matchMethod",
+          "bufferOverride" = EXCLUDED."bufferOverride",
+          "updatedAt" = EXCLUDED."updatedAt"`;
+      await tx.auditLog.createMany({ data: audits });
+      if (unlinked.length > 0) {
+        await tx.publishedStock.updateMany({ where: { shop, marketplaceSku: { in: unlinked } }, data: { desiredQuantity: null } });
+      }
+      changed += rows.length;
+    });
+  }
   await markItemsDirty(db, shop, dirty, now, false);
   return changed;
 }
