@@ -19,6 +19,8 @@ export const inventoryTasks = {
     // Retries are scheduled by the pusher itself (per SKU and for outages); the worker's own
     // attempts only cover crashes.
     maxAttempts: 25,
+    // A run pushes for PUSH_SLICE_MS (60 s) and hands over; five minutes means it is stuck.
+    timeoutMs: 5 * 60_000,
     load: () => import("./inventory-handlers.server").then((m) => m.pushTask),
   }),
   /** Compares every mapped SKU with what the marketplace shows and queues corrections. */

@@ -18,15 +18,25 @@ import type { MarketplaceGateway } from "../../marketplace/marketplace-gateway";
 /** Dispatch confirmations run before routine work (graphile-worker: lower priority runs first). */
 export const DISPATCH_PRIORITY = -10;
 
-/** The queue: dispatches coalesce per parcel; cancellations run in the shop's order queue, after its webhooks. */
+/**
+ * The queue: dispatches coalesce per parcel; cancellations run in the shop's order queue, after its
+ * webhooks. Every keyed job also has a named queue: graphile-worker re-adding a key whose job is
+ * running starts the new job at once, beside the running one, unless a queue holds it back.
+ */
 export const queueEnqueue: EnqueueFlowJob = async (tx, job) => {
   switch (job.task) {
     case "fulfillment.dispatch":
-      return enqueueJob(tx, job.task, job.payload, { priority: DISPATCH_PRIORITY, jobKey: `dispatch:${job.payload.dispatchId}` });
+      // One shop's dispatches in turn: a parcel is never confirmed by two runs at once, and a
+      // shop's few confirmations a minute fit well inside the budget.
+      return enqueueJob(tx, job.task, job.payload, {
+        priority: DISPATCH_PRIORITY,
+        jobKey: `dispatch:${job.payload.dispatchId}`,
+        queueName: `dispatch:${job.payload.shop}`,
+      });
     case "cancellations.process":
       return enqueueJob(tx, job.task, job.payload, { priority: DISPATCH_PRIORITY, queueName: orderQueue(job.payload.shop) });
     case "cancellations.poll":
-      return enqueueJob(tx, job.task, job.payload, { jobKey: `cancellations.poll:${job.payload.shop}` });
+      return enqueueJob(tx, job.task, job.payload, { jobKey: `cancellations.poll:${job.payload.shop}`, queueName: `cancellations-poll:${job.payload.shop}` });
   }
 };
 

@@ -24,6 +24,8 @@ export interface PushOptions {
   leaseMs?: number;
   /** Push only these SKUs (those on a reconciliation page just listed), else every pending one. */
   onlySkus?: readonly string[];
+  /** The job's signal (shutdown or time limit): stop claiming more; the caller re-enqueues. */
+  signal?: AbortSignal;
 }
 
 export interface PushRunOutcome {
@@ -97,7 +99,7 @@ export async function pushStockLevels(deps: PushDeps, shop: string, options: Pus
   // in the same run once the probe goes through.
   let claimFrom: Date | null = null;
 
-  while (deps.clock.now().getTime() - started < maxDurationMs) {
+  while (deps.clock.now().getTime() - started < maxDurationMs && !options.signal?.aborted) {
     const heldUntil = marketplaceHeldUntil(deps.marketplace, deps.clock.now());
     if (heldUntil) {
       out.outageUntil = heldUntil;

@@ -58,7 +58,7 @@ export async function runPushJob(ctx: StockJobContext, shop: string, signal?: Ab
   const run = await pushStockLevels(
     { db: ctx.db, marketplace: marketplace.value, clock: ctx.clock },
     shop,
-    { maxDurationMs: signal?.aborted ? 0 : PUSH_SLICE_MS },
+    { maxDurationMs: PUSH_SLICE_MS, signal },
   );
   if (run.outageUntil) await enqueuePush(ctx.enqueue, shop, run.outageUntil);
   else if (run.remaining > 0) await enqueuePush(ctx.enqueue, shop);
