@@ -21,6 +21,7 @@ import { pathToFileURL } from "node:url";
 import { parseEnv as parseDotenv } from "node:util";
 import { z } from "zod";
 import { ensureLocalDatabase, migrateDatabase } from "../app/db/local-database.server";
+import { workerNodeArgs } from "../app/jobs/worker-process";
 import type { SeedOrder, SeedProduct as VsSeedProduct } from "../test/simulators/virtualstock/control";
 import {
   startVirtualstockSimulator,
@@ -143,7 +144,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoStack> {
       PORT: String(appPort),
     };
 
-    const worker = startChild("worker", join(BIN, "tsx"), ["scripts/worker.ts"], childEnv, options.log);
+    const worker = startChild("worker", process.execPath, workerNodeArgs(), childEnv, options.log);
     cleanups.push(() => worker.stop());
 
     await buildReady;

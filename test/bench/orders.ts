@@ -17,6 +17,7 @@ import "./bench-env";
 import { spawn, type ChildProcess } from "node:child_process";
 import { migrateDatabase } from "../../app/db/local-database.server";
 import { startThrowawayServer } from "../../app/db/throwaway-server.server";
+import { workerNodeArgs } from "../../app/jobs/worker-process";
 
 const args = Object.fromEntries(
   process.argv.slice(2).flatMap((a) => {
@@ -77,7 +78,7 @@ await prisma.marketplaceConnection.create({
 });
 log(`seeded ${config.orders} orders over ${PRODUCTS} products`);
 
-const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "test/integration/orders-worker-runner.ts"], {
+const child: ChildProcess = spawn(process.execPath, workerNodeArgs("test/integration/orders-worker-runner.ts"), {
   env: {
     ...process.env,
     DATABASE_URL: databaseUrl,

@@ -12,6 +12,7 @@ import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { migrateDatabase } from "../../app/db/local-database.server";
 import { startThrowawayServer } from "../../app/db/throwaway-server.server";
+import { workerNodeArgs } from "../../app/jobs/worker-process";
 
 const args = Object.fromEntries(
   process.argv.slice(2).flatMap((a) => {
@@ -71,7 +72,7 @@ let http429 = 0;
  * the web side (webhook route) and the simulators stay in this process.
  */
 async function startWorkerChild(input: { graphqlUrl: string; accessToken: string; accountKey: string }): Promise<{ stop(): Promise<{ peakRssMb: number; readyRssMb: number }> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/bench/stock-worker-child.ts", JSON.stringify({ databaseUrl, ...input })], {
+  const child = spawn(process.execPath, [...workerNodeArgs("test/bench/stock-worker-child.ts"), JSON.stringify({ databaseUrl, ...input })], {
     stdio: ["pipe", "pipe", "inherit"],
   });
   const lines = createInterface({ input: child.stdout });
