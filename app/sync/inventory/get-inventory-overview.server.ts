@@ -6,6 +6,9 @@
  */
 import type { StockReconciliationRun } from "@prisma/client";
 import type { Db } from "./stock-store.server";
+import { RUN_PRESUMED_DEAD_MS } from "./reconcile-stock.server";
+
+export { RUN_PRESUMED_DEAD_MS };
 
 export interface PublishedRow {
   marketplaceSku: string;
@@ -67,11 +70,6 @@ export interface ReconciliationRunView {
   error: string | null;
 }
 
-/**
- * A run still marked running after this long died with its worker. The same limit as "check
- * now" uses (stock-jobs.server.ts) before it starts a fresh run instead of joining that one.
- */
-export const RUN_PRESUMED_DEAD_MS = 30 * 60_000;
 
 const TRIGGER_LABELS: Record<string, string> = {
   schedule: "Scheduled check",

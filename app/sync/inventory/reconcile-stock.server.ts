@@ -42,6 +42,13 @@ export const LIST_PAGE_SIZE = 1000;
 /** A page with massive drift hands the rest to the pusher rather than stalling the listing. */
 const PAGE_PUSH_MAX_MS = 60_000;
 
+/**
+ * A run still "running" after this long died with its worker (a run of 50,000 SKUs takes under a
+ * minute; the job's own time limit is 30 minutes): "check now" starts a new one and the page
+ * stops waiting for it.
+ */
+export const RUN_PRESUMED_DEAD_MS = 30 * 60_000;
+
 /** What started a run: the hourly schedule, "check now", the first sync after connecting, or a benchmark. */
 export type ReconciliationTrigger = "schedule" | "manual" | "onboarding" | "bench";
 

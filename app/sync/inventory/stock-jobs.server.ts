@@ -7,7 +7,7 @@ import { err, ok, type Result } from "../../lib/result";
 import { enqueuePush, enqueueRefresh } from "./handle-inventory-webhook.server";
 import type { Clock, EnqueueStockJob, InventoryReader } from "./ports";
 import { marketplaceHeldUntil, pushStockLevels } from "./push-stock-levels.server";
-import { reconcileStock, startReconciliationRun, type ReconciliationTrigger } from "./reconcile-stock.server";
+import { reconcileStock, RUN_PRESUMED_DEAD_MS, startReconciliationRun, type ReconciliationTrigger } from "./reconcile-stock.server";
 import { refreshStockLevels } from "./refresh-stock-levels.server";
 import type { Db } from "./stock-store.server";
 
@@ -99,7 +99,7 @@ export async function runReconcileAllJob(ctx: StockJobContext): Promise<void> {
 export async function requestReconciliation(ctx: Pick<StockJobContext, "db" | "enqueue">, shop: string): Promise<string> {
   // A run that has not finished within half an hour died with its worker; start a new one.
   const running = await ctx.db.stockReconciliationRun.findFirst({
-    where: { shop, status: "running", startedAt: { gt: new Date(Date.now() - 30 * 60_000) } },
+    where: { shop, status: "running", startedAt: { gt: new Date(Date.now() - RUN_PRESUMED_DEAD_MS) } },
     orderBy: { startedAt: "desc" },
   });
   if (running) return running.id;

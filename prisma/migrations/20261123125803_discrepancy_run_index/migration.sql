@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "StockDiscrepancy_runId_idx" ON "StockDiscrepancy"("runId");
