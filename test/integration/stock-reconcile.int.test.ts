@@ -138,6 +138,29 @@ describe("reconciliation", () => {
       expect(await t.db.stockReconciliationRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: "completed", checked: N, discrepancies: 3 });
     });
 
+    it("corrects a listed SKU as soon as Shopify's side has read it, before the bulk file is finished", async () => {
+      const clock = new ManualClock();
+      const { shopify, market } = await catalogue(clock);
+      const read = shopify.readAllLevels.bind(shopify);
+      let correctedBeforeEnd = false;
+      shopify.readAllLevels = async function* (locations) {
+        for await (const all of read(locations)) {
+          if (!all.ok) return yield all;
+          yield { ok: true as const, value: all.value.slice(0, 1000) };
+          // The rest of the file only comes once SKU 5 (in the first chunk) shows its corrected value.
+          const deadline = Date.now() + 10_000;
+          while (market.stockOf(sku(5)) !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+          correctedBeforeEnd = market.stockOf(sku(5)) === 0;
+          yield { ok: true as const, value: all.value.slice(1000) };
+        }
+      };
+      const runId = await startReconciliationRun(t.db, SHOP, "manual");
+      const outcome = await reconcileStock({ db: t.db, shopify, marketplace: market, clock }, SHOP, runId);
+      expect(correctedBeforeEnd).toBe(true);
+      expect(outcome).toMatchObject({ ok: true, value: { discrepancies: 3, corrected: 3, pending: 0 } });
+      for (const [i, quantity] of drifted) expect(market.stockOf(sku(i))).toBe(quantity);
+    });
+
     it("fails the run when Shopify cannot be read, without correcting anything from half a picture", async () => {
       const clock = new ManualClock();
       const { shopify, market } = await catalogue(clock);

@@ -95,14 +95,16 @@ async function run(deps: ReconcileDeps, shop: string, runId: string): Promise<Re
   // - Shopify's side: a bulk read (Shopify takes seconds to minutes to build the file) recording
   //   what we want published;
   // - the listing: the marketplace's pages, one requested ahead, recording what it shows;
-  // - corrections: once Shopify's side is known, the listed SKUs that differ are recorded as
-  //   discrepancies and pushed, while the listing goes on.
+  // - corrections: a listed SKU whose desired value Shopify's side has refreshed in this run (the
+  //   bulk file's order need not match the listing's) is compared, recorded as a discrepancy if
+  //   it differs, and pushed, while both reads go on.
   const stop = { requested: false };
-  const shopifySide = readShopifySide(deps, shop, settings, out, stop);
+  const corrections = correctionLane(deps, shop, runId, out, stop);
+  const shopifySide = readShopifySide(deps, shop, settings, out, stop, (skus) => corrections.refreshed(skus));
+  corrections.follow(shopifySide);
   const shopifyState: { done: Result<void, ReconcileError> | null } = { done: null };
   // A rejection (a database error) is handled where the lane is awaited.
   shopifySide.then((r) => (shopifyState.done = r), () => {});
-  const corrections = correctionLane(deps, shop, runId, out, shopifySide, stop);
   /** A page requested and not yet awaited. */
   let inFlight: Promise<Result<Page<MarketplaceStockLevel>, MarketplaceError>> | null = null;
   try {
@@ -155,37 +157,55 @@ async function run(deps: ReconcileDeps, shop: string, runId: string): Promise<Re
 }
 
 /**
- * Corrects listed SKUs in batches, beside the listing: waits for Shopify's side, then records the
- * SKUs that differ as discrepancies and pushes them, while the adapter still knows their product
- * ids from the listing. What fails is left to the pusher's retries, and massive drift to the
- * pusher after PAGE_PUSH_MAX_MS a batch.
+ * Corrects listed SKUs in batches, beside both reads: a SKU is ready once it has been listed and
+ * Shopify's side has refreshed its desired value in this run (or has finished). Ready SKUs that
+ * differ are recorded as discrepancies and pushed while the adapter still knows their product ids
+ * from the listing. What fails is left to the pusher's retries, and massive drift to the pusher
+ * after PAGE_PUSH_MAX_MS a batch.
  */
 function correctionLane(
   deps: ReconcileDeps,
   shop: string,
   runId: string,
   out: ReconcileOutcome,
-  shopifySide: Promise<Result<void, ReconcileError>>,
   stop: { requested: boolean },
-): { add(skus: string[]): void; finish(): Promise<Result<void, ReconcileError>> } {
-  const queue: string[] = [];
+): {
+  /** Listed SKUs (their shown value just recorded). */
+  add(skus: readonly string[]): void;
+  /** SKUs whose desired value Shopify's side has just recorded. */
+  refreshed(skus: readonly string[]): void;
+  follow(shopifySide: Promise<Result<void, ReconcileError>>): void;
+  finish(): Promise<Result<void, ReconcileError>>;
+} {
+  let listed: string[] = [];
+  const fresh = new Set<string>();
+  // Set by follow()'s callbacks (an object, so the loop below reads the current values).
+  const side: { result: Result<void, ReconcileError> | null; threw: { error: unknown } | null } = { result: null, threw: null };
   let listingDone = false;
   let wake: (() => void) | null = null;
   const poke = () => {
     wake?.();
     wake = null;
   };
+  const take = (): string[] => {
+    if (side.result?.ok) return listed.splice(0);
+    const ready: string[] = [];
+    const waiting: string[] = [];
+    for (const sku of listed) (fresh.has(sku) ? ready : waiting).push(sku);
+    listed = waiting;
+    return ready;
+  };
   const lane = (async (): Promise<Result<void, ReconcileError>> => {
-    const shopify = await shopifySide;
-    if (!shopify.ok) return shopify;
     for (;;) {
+      if (side.threw) throw side.threw.error;
+      if (side.result && !side.result.ok) return side.result;
       if (stop.requested) return ok(undefined);
-      if (queue.length === 0) {
-        if (listingDone) return ok(undefined);
+      const batch = take();
+      if (batch.length === 0) {
+        if (listingDone && (side.result?.ok || listed.length === 0)) return ok(undefined);
         await new Promise<void>((resolve) => (wake = resolve));
         continue;
       }
-      const batch = queue.splice(0);
       const found = await recordDiscrepancies(deps.db, shop, runId, batch, deps.clock.now());
       out.discrepancies += found.recorded;
       if (found.differing.length === 0) continue;
@@ -201,8 +221,25 @@ function correctionLane(
   lane.catch(() => {});
   return {
     add(skus) {
-      queue.push(...skus);
+      for (const sku of skus) listed.push(sku);
       poke();
+    },
+    refreshed(skus) {
+      for (const sku of skus) fresh.add(sku);
+      poke();
+    },
+    follow(shopifySide) {
+      shopifySide.then(
+        (r) => {
+          side.result = r;
+          fresh.clear();
+          poke();
+        },
+        (error: unknown) => {
+          side.threw = { error };
+          poke();
+        },
+      );
     },
     finish() {
       listingDone = true;
@@ -232,6 +269,7 @@ async function readShopifySide(
   settings: Awaited<ReturnType<typeof getStockSettings>>,
   out: ReconcileOutcome,
   stop: { requested: boolean },
+  onRecorded: (skus: readonly string[]) => void,
 ): Promise<Result<void, ReconcileError>> {
   const { db } = deps;
   for await (const chunk of deps.shopify.readAllLevels(settings.publishedLocationIds)) {
@@ -242,6 +280,7 @@ async function readShopifySide(
     const mappings = await mappingsForItems(db, shop, [...byItem.keys()]);
     const readings = mappings.map((m) => toReading(m, byItem.get(m.inventoryItemGid), settings, readAt, readAt));
     await recordDesired(db, shop, readings);
+    onRecorded(mappings.map((m) => m.marketplaceSku));
     out.shopifyItems += chunk.value.length;
   }
   return ok(undefined);
