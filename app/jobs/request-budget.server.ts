@@ -31,6 +31,15 @@ export type SharedRequestBudgetOptions = {
 /** A waiter that stopped refreshing (its process died) no longer holds others back after this. */
 const WAITER_GRACE_MS = 2_000;
 
+/**
+ * A waiter wakes this much before its slot and, first in line, waits out the rest inside its
+ * transaction (holding the state row, which nobody else could use before the slot anyway), so the
+ * grant lands on the slot. Waking on the slot instead made every grant late by the timer's and the
+ * transaction's latency (10 to 35 ms on a busy 2-core machine), and since the next slot counts from
+ * the grant, that lateness added up: 285 ms a request instead of 250 in a reconciliation.
+ */
+const EARLY_WAKE_MS = 30;
+
 type Decision = { granted: true; atMs: number } | { granted: false; waitMs: number; enqueuedAtMs: number };
 
 export function createSharedRequestBudget(options: SharedRequestBudgetOptions): RequestBudget {
@@ -68,7 +77,8 @@ export function createSharedRequestBudget(options: SharedRequestBudgetOptions): 
            from "RequestBudgetState" where "accountKey" = $1 for update`,
         [accountKey],
       );
-      const { now_ms: nowMs, last_ms: lastMs, paused_ms: pausedMs } = state.rows[0];
+      const { last_ms: lastMs, paused_ms: pausedMs } = state.rows[0];
+      let nowMs = state.rows[0].now_ms;
       // Whole milliseconds, as the column stores them: comparing a stored (rounded) time with an
       // unrounded one could make two waiters each see the other ahead and wait for ever.
       const myEnqueuedAtMs = enqueuedAtMs ?? Math.floor(nowMs);
@@ -82,6 +92,11 @@ export function createSharedRequestBudget(options: SharedRequestBudgetOptions): 
       const waitersAhead = ahead.rows[0]?.n ?? 0;
       const earliestMs = Math.max(pausedMs ?? 0, lastMs === null ? 0 : lastMs + gapMs[priority]);
 
+      if (waitersAhead === 0 && nowMs < earliestMs && earliestMs - nowMs <= EARLY_WAKE_MS) {
+        await client.query("select pg_sleep($1::float8 / 1000)", [earliestMs - nowMs]);
+        const after = await client.query<{ now_ms: number }>("select extract(epoch from clock_timestamp())::float8 * 1000 as now_ms");
+        nowMs = after.rows[0].now_ms;
+      }
       if (waitersAhead === 0 && nowMs >= earliestMs) {
         // Rounded up to the column's millisecond, so the next grant's spacing is never short.
         const grantMs = Math.ceil(nowMs);
@@ -104,7 +119,7 @@ export function createSharedRequestBudget(options: SharedRequestBudgetOptions): 
         [waiterId, accountKey, rankOf[priority], myEnqueuedAtMs, wakeMs + WAITER_GRACE_MS],
       );
       await client.query("commit");
-      return { granted: false, waitMs: Math.max(1, wakeMs - nowMs), enqueuedAtMs: myEnqueuedAtMs };
+      return { granted: false, waitMs: Math.max(1, wakeMs - nowMs - EARLY_WAKE_MS), enqueuedAtMs: myEnqueuedAtMs };
     } catch (error) {
       await client.query("rollback").catch(() => {});
       stateRowExists = false;

@@ -15,6 +15,7 @@ import type { TaskRegistry } from "../../app/jobs/tasks";
 import { recoverDeadWorkers } from "../../app/jobs/worker-liveness.server";
 import { startWorker } from "../../app/jobs/worker.server";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
+import { until } from "../setup/until";
 
 let db: TestDatabase;
 let runner: Runner | null = null;
@@ -84,16 +85,6 @@ async function jobsFor(shop: string): Promise<JobRow[]> {
     [shop],
   );
   return rows;
-}
-
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** What graphile-worker's fetch does for a worker: count the attempt and lock the job. */

@@ -15,6 +15,7 @@ import { tasks, type TaskRegistry } from "../../app/jobs/tasks";
 import { startWorker } from "../../app/jobs/worker.server";
 import { err } from "../../app/lib/result";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
+import { until } from "../setup/until";
 
 let db: TestDatabase;
 const runs = new Map<number, string[]>();
@@ -78,16 +79,6 @@ async function jobsFor(shop: string) {
     [shop],
   );
   return rows;
-}
-
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 beforeAll(async () => {

@@ -67,6 +67,26 @@ describe("shared request budget", () => {
     expect(elapsed).toBeLessThan(2300 + 900);
   });
 
+  it("lands grants on their slots, so timer and database latency do not add up over a stream", async () => {
+    // A busy machine: every database round trip of the budget starts 15 ms late.
+    const slow = (pool: pg.Pool) =>
+      ({ connect: async () => (await new Promise((r) => setTimeout(r, 15)), pool.connect()) }) as unknown as pg.Pool;
+    const grants: number[] = [];
+    const make = (pool: pg.Pool) =>
+      createSharedRequestBudget({ pool: slow(pool), accountKey: "acct-precise", perMinute: 600, urgentReserve: 0, onGrant: (g) => grants.push(g.atMs) });
+    // Two callers in two processes, as a reconciliation's listing and corrections: 100 ms slots.
+    const caller = (budget: ReturnType<typeof make>) => async () => {
+      for (let i = 0; i < 10; i++) await budget.take("urgent");
+    };
+    await Promise.all([caller(make(poolA))(), caller(make(poolB))()]);
+    const times = [...grants].sort((x, y) => x - y);
+    const gaps = times.slice(1).map((t, i) => t - times[i]);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(100);
+    const median = [...gaps].sort((x, y) => x - y)[Math.floor(gaps.length / 2)];
+    // Woken on the slot (the previous design), each grant came at least the 15 ms late.
+    expect(median).toBeLessThanOrEqual(108);
+  });
+
   it("keeps routine work to the limit minus the urgent reserve", async () => {
     const { a, b, grants } = budgets("acct-routine", { perMinute: 10, urgentReserve: 4, windowMs: 1000 });
     await Promise.all([...Array(4)].flatMap(() => [a.take("routine"), b.take("routine"), a.take("routine")]));
