@@ -105,29 +105,19 @@ async function run(deps: ReconcileDeps, shop: string, runId: string): Promise<Re
   const shopifyState: { done: Result<void, ReconcileError> | null } = { done: null };
   // A rejection (a database error) is handled where the lane is awaited.
   shopifySide.then((r) => (shopifyState.done = r), () => {});
-  /** A page requested and not yet awaited. */
-  let inFlight: Promise<Result<Page<MarketplaceStockLevel>, MarketplaceError>> | null = null;
+  const listing = listingLane(deps.marketplace, deps.clock, stop);
   try {
     const seen = new Set<string>();
-    // A page is as old as its request: a push made after the request may or may not show in it.
-    let requestedAt = deps.clock.now();
-    let next = deps.marketplace.listStock({ limit: LIST_PAGE_SIZE });
-    inFlight = next;
     for (;;) {
-      const pageReadAt = requestedAt;
-      const page = await next;
-      inFlight = null;
+      const next = await listing.next();
+      if (next === null) break;
+      const { page, requestedAt } = next;
       if (!page.ok) return err({ kind: "marketplace", error: page.error });
-      const cursor = page.value.nextCursor;
-      if (cursor) {
-        requestedAt = deps.clock.now();
-        inFlight = next = deps.marketplace.listStock({ cursor, limit: LIST_PAGE_SIZE });
-      }
       const items = page.value.items;
       for (const item of items) seen.add(item.sku);
       if (items.length > 0) {
-        corrections.add(await recordListing(db, shop, items, pageReadAt));
-        await rememberMarketplaceProducts(db, shop, items, pageReadAt);
+        corrections.add(await recordListing(db, shop, items, requestedAt));
+        await rememberMarketplaceProducts(db, shop, items, requestedAt);
       }
       const shopify = shopifyState.done;
       if (shopify !== null && !shopify.ok) return shopify;
@@ -136,7 +126,6 @@ async function run(deps: ReconcileDeps, shop: string, runId: string): Promise<Re
         where: { id: runId },
         data: { checked: out.marketplaceItems, total: page.value.total ?? null, discrepancies: out.discrepancies },
       });
-      if (!cursor) break;
     }
     const corrected = await corrections.finish();
     if (!corrected.ok) return corrected;
@@ -146,7 +135,7 @@ async function run(deps: ReconcileDeps, shop: string, runId: string): Promise<Re
     // However the run ends, no lane may go on writing after it: Shopify's side stops at its next
     // chunk, corrections after their current batch, and a page already requested is let land.
     stop.requested = true;
-    await Promise.allSettled([shopifySide, inFlight, corrections.finish()]);
+    await Promise.allSettled([shopifySide, listing.stop(), corrections.finish()]);
   }
 
   const pending = await db.$queryRaw<{ n: bigint }[]>`
@@ -154,6 +143,71 @@ async function run(deps: ReconcileDeps, shop: string, runId: string): Promise<Re
       AND "desiredQuantity" IS DISTINCT FROM "shownQuantity" AND NOT "blocked"`;
   out.pending = Number(pending[0]?.n ?? 0);
   return ok(out);
+}
+
+/** Listed pages fetched ahead of the one being recorded (a page of 1,000 is about 0.3 MB here). */
+const LIST_PAGES_AHEAD = 3;
+
+/**
+ * Fetches the marketplace's stock list page after page, each request sent as soon as the previous
+ * page has landed, up to LIST_PAGES_AHEAD pages ahead of the recording: the budget, not the
+ * database work on a page, sets the listing's pace. A page is as old as its request (a push made
+ * after the request may or may not show in it). Stops at the last page, an error, or when asked.
+ */
+function listingLane(
+  marketplace: MarketplaceGateway,
+  clock: ReconcileDeps["clock"],
+  stop: { requested: boolean },
+): {
+  /** The next page in order, or null after the last one. */
+  next(): Promise<{ page: Result<Page<MarketplaceStockLevel>, MarketplaceError>; requestedAt: Date } | null>;
+  /** Resolves once no request is in flight any more. */
+  stop(): Promise<void>;
+} {
+  const buffer: { page: Result<Page<MarketplaceStockLevel>, MarketplaceError>; requestedAt: Date }[] = [];
+  let done = false;
+  // Resolvers of whoever waits (an object, so the closures below see the current ones).
+  const wake: { reader: () => void; fetcher: () => void } = { reader: () => {}, fetcher: () => {} };
+  const fetcher = (async () => {
+    let cursor: string | undefined;
+    try {
+      for (;;) {
+        while (buffer.length >= LIST_PAGES_AHEAD && !stop.requested) await new Promise<void>((resolve) => (wake.fetcher = resolve));
+        if (stop.requested) return;
+        const requestedAt = clock.now();
+        const page = await marketplace.listStock({ cursor, limit: LIST_PAGE_SIZE });
+        buffer.push({ page, requestedAt });
+        wake.reader();
+        if (!page.ok || !page.value.nextCursor) return;
+        cursor = page.value.nextCursor;
+      }
+    } finally {
+      done = true;
+      wake.reader();
+    }
+  })();
+  // A rejection (a database error in the budget) reaches the reader through next().
+  fetcher.catch(() => {});
+  return {
+    async next() {
+      for (;;) {
+        const first = buffer.shift();
+        if (first) {
+          wake.fetcher();
+          return first;
+        }
+        if (done) {
+          await fetcher;
+          return null;
+        }
+        await new Promise<void>((resolve) => (wake.reader = resolve));
+      }
+    },
+    async stop() {
+      wake.fetcher();
+      await fetcher.catch(() => {});
+    },
+  };
 }
 
 /**
