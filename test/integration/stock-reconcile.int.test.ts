@@ -174,6 +174,31 @@ describe("reconciliation", () => {
       expect(await t.db.stockReconciliationRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: "failed" });
     });
 
+    it("fails the run when Shopify's side fails after every listed SKU was already corrected", async () => {
+      const clock = new ManualClock();
+      const { shopify, market } = await catalogue(clock);
+      let listingDone!: () => void;
+      const listed = new Promise<void>((r) => (listingDone = r));
+      const list = market.listStock.bind(market);
+      market.listStock = async (q) => {
+        const page = await list(q);
+        if (page.ok && !page.value.nextCursor) listingDone();
+        return page;
+      };
+      const read = shopify.readAllLevels.bind(shopify);
+      shopify.readAllLevels = async function* (locations) {
+        yield* read(locations);
+        // Everything is read; the file's end (an item no listing has) then fails.
+        await listed;
+        await new Promise((r) => setTimeout(r, 200));
+        yield { ok: false as const, error: { kind: "unavailable" as const, retryable: true, message: "Bulk result download failed (502)." } };
+      };
+      const runId = await startReconciliationRun(t.db, SHOP, "manual");
+      const outcome = await reconcileStock({ db: t.db, shopify, marketplace: market, clock }, SHOP, runId);
+      expect(outcome).toMatchObject({ ok: false, error: { kind: "shopify", error: { kind: "unavailable" } } });
+      expect(await t.db.stockReconciliationRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: "failed" });
+    });
+
     it("stops reading Shopify when the marketplace listing fails", async () => {
       const clock = new ManualClock();
       const { shopify, market } = await catalogue(clock);

@@ -94,7 +94,8 @@ async function run(deps: ReconcileDeps, shop: string, runId: string): Promise<Re
   // Three lanes run at once, so the request budget, not our database work, sets the pace:
   // - Shopify's side: a bulk read (Shopify takes seconds to minutes to build the file) recording
   //   what we want published;
-  // - the listing: the marketplace's pages, one requested ahead, recording what it shows;
+  // - the listing: the marketplace's pages, up to LIST_PAGES_AHEAD fetched ahead, recording what
+  //   it shows;
   // - corrections: a listed SKU whose desired value Shopify's side has refreshed in this run (the
   //   bulk file's order need not match the listing's) is compared, recorded as a discrepancy if
   //   it differs, and pushed, while both reads go on.
@@ -129,6 +130,10 @@ async function run(deps: ReconcileDeps, shop: string, runId: string): Promise<Re
     }
     const corrected = await corrections.finish();
     if (!corrected.ok) return corrected;
+    // The corrections can be done before Shopify's side is (every listed SKU already read): the run
+    // still ends with it, so its failure is reported and every desired value is refreshed.
+    const shopify = await shopifySide;
+    if (!shopify.ok) return shopify;
     await db.stockReconciliationRun.update({ where: { id: runId }, data: { discrepancies: out.discrepancies } });
     await flagUnlisted(db, shop, [...seen]);
   } finally {
