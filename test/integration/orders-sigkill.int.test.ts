@@ -15,6 +15,7 @@ import { startShopifySimulator } from "../simulators/shopify/server";
 import type { SeededShop, ShopifySimulator } from "../simulators/shopify/control";
 import { startVirtualstockSimulator } from "../simulators/virtualstock/server";
 import type { VirtualstockSimulator } from "../simulators/virtualstock/control";
+import { workerNodeArgs } from "../../app/jobs/worker-process";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { startFaultProxy, type FaultProxy } from "./orders-fault-proxy";
 
@@ -85,7 +86,7 @@ function partNumber(n: number): string {
 }
 
 async function startWorker(): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ["--import", "tsx", "test/integration/orders-worker-runner.ts"], {
+  const proc = spawn(process.execPath, workerNodeArgs("test/integration/orders-worker-runner.ts"), {
     env: {
       ...process.env,
       DATABASE_URL: db.url,

@@ -12,6 +12,7 @@ import { createAdminClient, type AdminClient } from "../../shopify-admin/admin-c
 import { offlineAdminAccess } from "../../shopify-admin/offline-access.server";
 import { createInventoryReader, type GraphqlTransport } from "../../shopify-admin/inventory-queries.server";
 import type { InventoryReader } from "./ports";
+import { LIST_PAGE_SIZE } from "./reconcile-stock.server";
 import type { StockJobError, StockRuntime } from "./stock-jobs.server";
 
 export interface StockRuntimeOptions {
@@ -76,7 +77,7 @@ export function createStockRuntime(options: StockRuntimeOptions): StockRuntime {
       // Listing teaches the adapter every product id; a failure only means look-ups later.
       let cursor: string | undefined;
       do {
-        const page = await gateway.listStock({ cursor, limit: 1000 });
+        const page = await gateway.listStock({ cursor, limit: LIST_PAGE_SIZE });
         if (!page.ok) return;
         cursor = page.value.nextCursor;
       } while (cursor);
